@@ -1,0 +1,106 @@
+import { expect } from "chai";
+import { SessionService } from "../../../src/services/auth/session-service.js";
+import { AccessTokensStore } from "../../../src/storage/stores/access-tokens-store.js";
+import { DevicesStore } from "../../../src/storage/stores/devices-store.js";
+import { UsersStore } from "../../../src/storage/stores/users-store.js";
+import { runInTransaction } from "../../../src/storage/transaction.js";
+import { withAllDatabases } from "../../helpers/with-all-databases.js";
+import { matrixFailure } from "../../helpers/matrix-failure.js";
+
+const ALICE = "@alice:hs.test";
+
+
+withAllDatabases("SessionService", (getDb) => {
+  let now: number;
+  let tokens: AccessTokensStore;
+  let devices: DevicesStore;
+  let sessions: SessionService;
+
+  beforeEach(async () => {
+    now = 1_000_000;
+    tokens = new AccessTokensStore(getDb());
+    devices = new DevicesStore(getDb());
+    sessions = new SessionService({ db: getDb(), devices, accessTokens: tokens, accessTokenLifetimeMs: 60_000, now: () => now });
+    await runInTransaction(getDb(), (tx) => new UsersStore(getDb()).insertUser(tx, { userId: ALICE, localpart: "alice", createdTs: 1 }));
+  });
+
+  const session = (overrides: Partial<Parameters<SessionService["createSession"]>[0]> = {}) =>
+    sessions.createSession({ userId: ALICE, deviceId: null, initialDeviceDisplayName: null, refreshable: false, ...overrides });
+
+  it("creates a device with a generated ID and a token that never expires", async () => {
+    const s = await session({ initialDeviceDisplayName: "Laptop", ip: "10.0.0.1" });
+    expect(s.deviceId).to.match(/^[A-Z]{10}$/);
+    expect(s.accessToken).to.match(/^hat_[A-Za-z0-9]{40}$/);
+    expect([s.refreshToken, s.expiresInMs]).to.deep.equal([null, null]);
+    expect(await tokens.selectAccessToken(s.accessToken)).to.include({ userId: ALICE, deviceId: s.deviceId, validUntilMs: null, refreshTokenId: null });
+    expect(await devices.selectDevice(ALICE, s.deviceId)).to.include({ displayName: "Laptop", lastSeenTs: now, lastSeenIp: "10.0.0.1" });
+  });
+
+  it("a refreshable session's access token expires after the configured lifetime and comes with a refresh token", async () => {
+    const s = await session({ refreshable: true });
+    expect(s.expiresInMs).to.equal(60_000);
+    expect(s.refreshToken).to.match(/^hrt_/);
+    const info = await tokens.selectAccessToken(s.accessToken);
+    expect(info?.validUntilMs).to.equal(now + 60_000);
+    expect(info?.refreshTokenId).to.equal((await tokens.selectRefreshToken(s.refreshToken!))?.tokenId);
+  });
+
+  it("reusing a device ID keeps the device and its name but revokes its access and refresh tokens", async () => {
+    const first = await session({ deviceId: "DEV", initialDeviceDisplayName: "Old name", refreshable: true });
+    const second = await session({ deviceId: "DEV", initialDeviceDisplayName: "New name" });
+    expect(second.deviceId).to.equal("DEV");
+    expect(await tokens.selectAccessToken(first.accessToken)).to.equal(null);
+    expect(await tokens.selectRefreshToken(first.refreshToken!)).to.equal(null);
+    expect(await tokens.selectAccessToken(second.accessToken)).to.not.equal(null);
+    expect((await devices.selectDevice(ALICE, "DEV"))?.displayName).to.equal("Old name");
+  });
+
+  it("refresh: new tokens on the device, the old access token gone, the old refresh token linked to the new one", async () => {
+    const s = await session({ refreshable: true });
+    now += 10;
+    const renewed = await sessions.refresh(s.refreshToken!);
+    expect(renewed.expiresInMs).to.equal(60_000);
+    expect(await tokens.selectAccessToken(s.accessToken)).to.equal(null);
+    const info = await tokens.selectAccessToken(renewed.accessToken);
+    expect(info).to.include({ deviceId: s.deviceId, validUntilMs: now + 60_000 });
+    const next = await tokens.selectRefreshToken(renewed.refreshToken);
+    expect((await tokens.selectRefreshToken(s.refreshToken!))?.nextTokenId).to.equal(next?.tokenId);
+    expect(info?.refreshTokenId).to.equal(next?.tokenId);
+  });
+
+  it("confirmRefresh (first use of the new access token) revokes the old refresh token; refreshing again replaces an unused successor", async () => {
+    const s = await session({ refreshable: true });
+    const lost = await sessions.refresh(s.refreshToken!);
+    const retried = await sessions.refresh(s.refreshToken!);
+    expect(await tokens.selectRefreshToken(lost.refreshToken)).to.equal(null);
+    expect(await tokens.selectAccessToken(lost.accessToken)).to.equal(null);
+    const info = (await tokens.selectAccessToken(retried.accessToken))!;
+    await sessions.confirmRefresh(ALICE, s.deviceId, info.refreshTokenId!);
+    const err = await matrixFailure(sessions.refresh(s.refreshToken!));
+    expect([err.status, err.errcode, err.extra.soft_logout]).to.deep.equal([401, "M_UNKNOWN_TOKEN", false]);
+    expect(await tokens.selectAccessToken(retried.accessToken)).to.not.equal(null);
+  });
+
+  it("logout deletes the device with all its tokens; a device-less token is deleted alone", async () => {
+    const s = await session({ refreshable: true });
+    const other = await session();
+    await sessions.logout(ALICE, s.deviceId, s.accessToken);
+    expect(await devices.selectDevice(ALICE, s.deviceId)).to.equal(null);
+    expect(await tokens.selectRefreshToken(s.refreshToken!)).to.equal(null);
+    await runInTransaction(getDb(), (tx) => tokens.insertAccessToken(tx, { token: "as", userId: ALICE, deviceId: null, validUntilMs: null }));
+    await sessions.logout(ALICE, null, "as");
+    expect(await tokens.selectAccessToken("as")).to.equal(null);
+    expect(await tokens.selectAccessToken(other.accessToken)).to.not.equal(null);
+  });
+
+  it("logoutAll and revokeSessions end every session but the one kept", async () => {
+    const a = await session();
+    const b = await session();
+    await runInTransaction(getDb(), (tx) => sessions.revokeSessions(tx, ALICE, { deviceId: a.deviceId, accessToken: a.accessToken }));
+    expect(await tokens.selectAccessToken(a.accessToken)).to.not.equal(null);
+    expect(await tokens.selectAccessToken(b.accessToken)).to.equal(null);
+    await sessions.logoutAll(ALICE);
+    expect(await tokens.selectAccessToken(a.accessToken)).to.equal(null);
+    expect(await devices.selectDevicesByUser(ALICE)).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Push rules applied to one new event for every local user in its room.
+ * https://spec.matrix.org/v1.19/client-server-api/#server-behaviour-8
+ *
+ * "When receiving a new event homeservers process push rules for each of the local users in the
+ * room (excluding the sender)": here, the local users joined in the state before the event, and
+ * a local user the event invites (`.m.rule.invite_for_me`). Users who ignore the sender are left
+ * out. An event that notifies a user is recorded with its thread: "the server follows the event
+ * relationship until it finds a thread root via an `m.thread` relation … a maximum of 3 hops".
+ *
+ * The event also moves read positions: "When the user updates their read receipt (either by
+ * using the API or by sending an event), notifications prior to and including that event MUST
+ * be marked as read": a local sender's notifications before it in its thread are cleared (a
+ * join clears the invite's). A local user who leaves (or is kicked or banned) has all of the
+ * room's cleared, so a later join starts from nothing.
+ */
+import type { JsonObject } from "../../matrix/pdu-json.js";
+import type { Pdu } from "../../room/pdu.js";
+import { isJsonObject } from "../../room/is-json-object.js";
+import { MAIN_THREAD, type PushActionRow } from "../../storage/stores/event-push-actions-store.js";
+import type { PushContext, PushRules } from "./push-rules.js";
+import { notificationPermission, type RoomPushState } from "./room-push-states.js";
+
+/** "implementations are encouraged to do a maximum of 3 hops to find a thread". */
+const MAX_THREAD_HOPS = 3;
+
+/** Notifications of `userId` in `roomId` before `before` are read: in `threadId`, or all (null). */
+export interface ReadMark {
+  readonly userId: string;
+  readonly roomId: string;
+  readonly threadId: string | null;
+  readonly before: number;
+}
+
+export interface EventPushEvaluatorDeps {
+  isLocal(userId: string): boolean;
+  events: { getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>> };
+  rules: { getCompiledRules(userIds: readonly string[]): Promise<Map<string, PushRules>> };
+  ignoredUsers(userId: string): Promise<ReadonlySet<string>>;
+}
+
+export interface EventPushResult {
+  readonly actions: PushActionRow[];
+  readonly reads: ReadMark[];
+}
+
+export class EventPushEvaluator {
+  constructor(private readonly deps: EventPushEvaluatorDeps) {}
+
+  /** The rows and read marks event `pdu` (at `streamOrdering`, in state `state`) leads to. */
+  async evaluate(pdu: Pdu, streamOrdering: number, state: RoomPushState): Promise<EventPushResult> {
+    const actions: PushActionRow[] = [];
+    const reads: ReadMark[] = [];
+    const { sender, roomId } = pdu;
+    let thread: string | null = null;
+    const threadOf = async (): Promise<string> => (thread ??= await this.threadOf(pdu));
+
+    // Their join too: it reads the invite that led to it (and anything before it).
+    if (this.deps.isLocal(sender)) {
+      reads.push({ userId: sender, roomId, threadId: await threadOf(), before: streamOrdering });
+    }
+    const target = pdu.type === "m.room.member" ? pdu.stateKey : undefined;
+    const membership = pdu.content.membership;
+    if (target !== undefined && this.deps.isLocal(target) && membership !== "join" && membership !== "invite") {
+      reads.push({ userId: target, roomId, threadId: null, before: streamOrdering + 1 });
+    }
+
+    const recipients: string[] = [];
+    for (const userId of state.localMembers.keys()) if (userId !== sender) recipients.push(userId);
+    if (target !== undefined && membership === "invite" && target !== sender && this.deps.isLocal(target) && !state.localMembers.has(target)) {
+      recipients.push(target);
+    }
+    if (recipients.length === 0) return { actions, reads };
+
+    const rules = await this.deps.rules.getCompiledRules(recipients);
+    const names = await this.displayNames(recipients, rules, state);
+    const event: JsonObject = { ...(pdu.json as JsonObject), event_id: pdu.eventId, room_id: roomId };
+    const senderHasNotificationPermission = notificationPermission(state, sender);
+    for (const userId of recipients) {
+      const userRules = rules.get(userId);
+      if (userRules === undefined || (await this.deps.ignoredUsers(userId)).has(sender)) continue;
+      const ctx: PushContext = { roomMemberCount: state.joinedCount, displayName: names.get(userId) ?? null, senderHasNotificationPermission };
+      const outcome = userRules.evaluate(event, ctx);
+      if (outcome === null || !outcome.notify) continue;
+      actions.push({ userId, roomId, streamOrdering, threadId: await threadOf(), highlight: outcome.highlight });
+    }
+    return { actions, reads };
+  }
+
+  /** The display names in the room of the recipients whose rules look at them. */
+  private async displayNames(recipients: readonly string[], rules: ReadonlyMap<string, PushRules>, state: RoomPushState): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const memberEvents = new Map<string, string>();
+    for (const userId of recipients) {
+      const eventId = state.localMembers.get(userId);
+      if (eventId !== undefined && rules.get(userId)?.usesDisplayName === true) memberEvents.set(userId, eventId);
+    }
+    if (memberEvents.size === 0) return out;
+    const events = await this.deps.events.getEvents(memberEvents.values());
+    for (const [userId, eventId] of memberEvents) {
+      const name = events.get(eventId)?.content.displayname;
+      if (typeof name === "string") out.set(userId, name);
+    }
+    return out;
+  }
+
+  /**
+   * The thread `pdu` belongs to: the root of an `m.thread` relation, found by following other
+   * relations (a reaction to a thread reply is in the thread) up to MAX_THREAD_HOPS events away;
+   * otherwise the main timeline ("Thread roots are considered to be in the main timeline").
+   */
+  async threadOf(pdu: Pdu): Promise<string> {
+    let content = pdu.content;
+    for (let hops = 0; ; hops++) {
+      const relation = content["m.relates_to"];
+      if (!isJsonObject(relation) || typeof relation.event_id !== "string" || typeof relation.rel_type !== "string") return MAIN_THREAD;
+      if (relation.rel_type === "m.thread") return relation.event_id;
+      if (hops === MAX_THREAD_HOPS) return MAIN_THREAD;
+      const parent = (await this.deps.events.getEvents([relation.event_id])).get(relation.event_id);
+      if (parent === undefined) return MAIN_THREAD;
+      content = parent.content;
+    }
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * The event persister: the ONLY writer of room events, local or received (DESIGN.md). For each
+ * room it serializes writers, checks auth against the state before each event and against the
+ * current state (soft failure), resolves state over the forward extremities, persists in one
+ * transaction and then tells the notifier.
+ *
+ * Writes go through a KeyedBatchQueue keyed by room ID: one batch at a time per room, different
+ * rooms concurrently, and group commit: sends that arrive while a room's transaction runs are
+ * built and persisted together in the next one, each authorized in order against the state
+ * after the one before. On SQLite (one writer) a single batch carries every ready room.
+ *
+ * Received PDUs go through the numbered checks of inbound-pdu-handler.ts first; only their last
+ * step (soft failure against the current state) and the write happen under the room's writer.
+ */
+import { randomString } from "../../crypto/random-string.js";
+import { CanonicalJsonError } from "../../crypto/canonical-json.js";
+import { ErrCode, MatrixError } from "../../matrix/errors.js";
+import type { PduJson } from "../../matrix/pdu-json.js";
+import { buildEvent } from "../../room/event-builder.js";
+import type { Pdu } from "../../room/pdu.js";
+import { DEFAULT_ROOM_VERSION, getRoomVersion, type RoomVersionRules } from "../../room/room-versions.js";
+import { parseStateMapKey, stateMapKey } from "../../room/state-map.js";
+import { engineOf } from "../../storage/dialect.js";
+import { onCommit, runInTransaction } from "../../storage/transaction.js";
+import { KeyedBatchQueue } from "../../util/keyed-batch-queue.js";
+import { EventBatch, membershipOf, type BatchEvent } from "./event-persister-batch.js";
+import { StreamOrderingTracker, type PendingNotification } from "./event-persister-positions.js";
+import { BatchProcessor, type InboundEvent } from "./event-persister-process.js";
+import type {
+  EventPersisterDeps,
+  LocalEventRequest,
+  PersistedEvent,
+  ReceivePduOptions,
+  ReceivePduResult,
+} from "./event-persister-types.js";
+import { InboundPduHandler } from "./inbound-pdu-handler.js";
+import { StateAccessor } from "./state-accessor.js";
+import { StateResolver } from "./state-resolver.js";
+import { RoomHeadCache } from "./state-room-head.js";
+
+export type * from "./event-persister-types.js";
+
+type WorkItem =
+  | { kind: "local"; req: LocalEventRequest; roomId: string; create: Pdu | null; txn?: BatchEvent["txn"]; settle: Settle<BatchEvent> }
+  | { kind: "inbound"; event: InboundEvent; settle: Settle<{ entry: BatchEvent; softFailReason: string | null }> };
+
+interface Settle<T> {
+  resolve: (value: T) => void;
+  reject: (err: unknown) => void;
+}
+
+export class EventPersister {
+  private readonly accessor: StateAccessor;
+  private readonly resolver: StateResolver;
+  private readonly heads: RoomHeadCache;
+  private readonly queue: KeyedBatchQueue<string, WorkItem>;
+  private readonly tracker = new StreamOrderingTracker();
+  private readonly inbound: InboundPduHandler;
+  /** Sends with a client transaction ID still being persisted, by user/device/txnId. */
+  private readonly inFlightTxns = new Map<string, Promise<PersistedEvent>>();
+  /** Serializes the events insert of concurrent batches (see event-persister-positions.ts). */
+  private insertTail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: EventPersisterDeps) {
+    const options = deps.options ?? {};
+    this.accessor = new StateAccessor(deps.stores, options.eventCacheSize);
+    this.resolver = new StateResolver(this.accessor, deps.stores);
+    this.heads = new RoomHeadCache(this.accessor, deps.stores);
+    const sqlite = engineOf(deps.db) === "sqlite";
+    this.queue = new KeyedBatchQueue((batch) => this.runBatch(batch), {
+      concurrency: options.concurrentBatches ?? (sqlite ? 1 : 4),
+      maxItems: options.maxBatchEvents ?? 1000,
+    });
+    this.inbound = new InboundPduHandler(this.accessor, this.resolver, (event) => this.persistInbound(event));
+  }
+
+  /**
+   * Builds, signs, authorizes and persists an event from a local user (see LocalEventRequest).
+   * Throws MatrixError: 403 M_FORBIDDEN with the authorization rules' reason, 404 for an unknown
+   * room, 400/413 for a malformed event; nothing is stored then.
+   */
+  async sendLocalEvent(req: LocalEventRequest): Promise<PersistedEvent> {
+    if (!req.txn) return this.persistLocal(req);
+    const key = `${req.sender}\u0000${req.txn.deviceId}\u0000${req.txn.txnId}`;
+    const inFlight = this.inFlightTxns.get(key);
+    if (inFlight) return { ...(await inFlight), deduplicated: true };
+    const eventId = await this.deps.stores.txnIds.selectEventIdByTxnId(req.sender, req.txn.deviceId, req.txn.txnId);
+    if (eventId !== null) {
+      const entry = await this.accessor.getEntry(eventId);
+      if (entry) return { pdu: entry.pdu, streamOrdering: entry.streamOrdering, deduplicated: true };
+    }
+    const again = this.inFlightTxns.get(key);
+    if (again) return { ...(await again), deduplicated: true };
+    const promise = this.persistLocal(req);
+    this.inFlightTxns.set(key, promise);
+    try {
+      return await promise;
+    } finally {
+      this.inFlightTxns.delete(key);
+    }
+  }
+
+  /** Runs the checks on receipt of a PDU and persists it accordingly (inbound-pdu-handler.ts). */
+  receivePdu(json: PduJson, roomVersion: RoomVersionRules, opts: ReceivePduOptions): Promise<ReceivePduResult> {
+    return this.inbound.receivePdu(json, roomVersion, opts);
+  }
+
+  /** A stored event (rejected ones too), from a small LRU of parsed events. */
+  getEvent(eventId: string): Promise<Pdu | null> {
+    return this.accessor.getEvent(eventId);
+  }
+
+  /** Stored events by ID (missing ones are absent): the cached ones, and one query for the rest. */
+  async getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>> {
+    const out = new Map<string, Pdu>();
+    for (const [eventId, entry] of await this.accessor.getEntries(eventIds)) out.set(eventId, entry.pdu);
+    return out;
+  }
+
+  /**
+   * The room's current state (stateMapKey → event ID), from memory once loaded; empty for an
+   * unknown room. Read-only: it is the persister's own map (copy it to change it).
+   */
+  async getCurrentState(roomId: string): Promise<ReadonlyMap<string, string>> {
+    return (await this.heads.get(roomId))?.currentState ?? new Map();
+  }
+
+  /** The current state event of `(type, stateKey)`, or null. */
+  async getStateEvent(roomId: string, type: string, stateKey: string): Promise<Pdu | null> {
+    const eventId = (await this.getCurrentState(roomId)).get(stateMapKey(type, stateKey));
+    return eventId === undefined ? null : this.accessor.getEvent(eventId);
+  }
+
+  /** The room's forward extremities, deepest first. */
+  async getForwardExtremities(roomId: string): Promise<string[]> {
+    return ((await this.heads.get(roomId))?.extremities ?? []).map((e) => e.eventId);
+  }
+
+  getStateAfter(eventId: string): Promise<ReadonlyMap<string, string> | null> {
+    return this.accessor.getStateAfter(eventId);
+  }
+
+  getStateBefore(eventId: string): Promise<ReadonlyMap<string, string> | null> {
+    return this.accessor.getStateBefore(eventId);
+  }
+
+  getRoomVersion(roomId: string): Promise<RoomVersionRules | null> {
+    return this.accessor.getRoomVersion(roomId);
+  }
+
+  /** Resolves once every queued write has been persisted (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private async persistLocal(req: LocalEventRequest): Promise<PersistedEvent> {
+    if (!req.sender.endsWith(`:${this.deps.serverName}`)) {
+      throw new MatrixError(403, ErrCode.Forbidden, `${req.sender} is not a user of ${this.deps.serverName}`);
+    }
+    const txn = req.txn ? { userId: req.sender, deviceId: req.txn.deviceId, txnId: req.txn.txnId } : undefined;
+    let create: Pdu | null = null;
+    let roomId: string;
+    if (req.type === "m.room.create" && req.stateKey === "") {
+      if (req.roomId !== null) throw new MatrixError(400, ErrCode.InvalidParam, "m.room.create makes a new room: roomId must be null");
+      create = this.buildCreate(req);
+      roomId = create.roomId;
+    } else {
+      if (req.roomId === null) throw new MatrixError(400, ErrCode.InvalidParam, "roomId is required");
+      roomId = req.roomId;
+    }
+    const entry = await new Promise<BatchEvent>((resolve, reject) => {
+      this.queue.push(roomId, { kind: "local", req, roomId, create, txn, settle: { resolve, reject } });
+    });
+    return { pdu: entry.pdu, streamOrdering: entry.streamOrdering, deduplicated: false };
+  }
+
+  private buildCreate(req: LocalEventRequest): Pdu {
+    const rules = getRoomVersion(req.roomVersion ?? DEFAULT_ROOM_VERSION);
+    if (rules === null) throw new MatrixError(400, ErrCode.UnsupportedRoomVersion, `unsupported room version ${req.roomVersion}`);
+    return withBadJsonAsError(() =>
+      buildEvent({
+        rules,
+        roomId: rules.roomIdFormat === "server" ? `!${randomString(18)}:${this.deps.serverName}` : undefined,
+        sender: req.sender,
+        type: req.type,
+        stateKey: "",
+        content: req.content,
+        prevEvents: [],
+        authEvents: [],
+        originServerTs: req.originServerTs ?? this.deps.clock.now(),
+        signingKey: this.deps.signingKey,
+        serverName: this.deps.serverName,
+        unsigned: req.unsigned,
+      }),
+    );
+  }
+
+  private persistInbound(event: InboundEvent): Promise<{ entry: BatchEvent; softFailReason: string | null }> {
+    return new Promise((resolve, reject) => this.queue.push(event.pdu.roomId, { kind: "inbound", event, settle: { resolve, reject } }));
+  }
+
+  /** One transaction for every item of `rooms`; settles each item. Never rejects. */
+  private async runBatch(rooms: Map<string, WorkItem[]>): Promise<void> {
+    const succeeded: Array<{ item: WorkItem; result: unknown }> = [];
+    let batch: EventBatch | null = null;
+    let range: [number, number] | null = null;
+    try {
+      await runInTransaction(this.deps.db, async (tx) => {
+        batch = new EventBatch();
+        const processor = new BatchProcessor(this.deps, this.accessor, this.resolver, this.heads, batch, tx);
+        for (const items of rooms.values()) {
+          for (const item of items) {
+            try {
+              const result = item.kind === "inbound"
+                ? await processor.addInbound(item.event)
+                : item.create
+                  ? await processor.addCreate(item.create, item.txn)
+                  : await processor.addLocal(item.req, item.roomId, item.txn);
+              succeeded.push({ item, result });
+            } catch (err) {
+              // Refused before writing anything for this item (auth, format): only it fails.
+              const refusal = asRefusal(err);
+              if (refusal === null) throw err;
+              item.settle.reject(refusal);
+            }
+          }
+        }
+        if (batch.events.length === 0) return;
+        const changes = await processor.currentStateChanges();
+        await batch.flush(tx, this.deps.stores, changes, (insert) => this.serializeInsert(async () => {
+          const orderings = await insert();
+          let min = Infinity;
+          let max = -Infinity;
+          for (const ordering of orderings) {
+            if (ordering < min) min = ordering;
+            if (ordering > max) max = ordering;
+          }
+          range = [min, max];
+          this.tracker.register(min, max);
+          return orderings;
+        }));
+        const committed = batch;
+        onCommit(tx, () => this.install(committed));
+      });
+    } catch (err) {
+      for (const roomId of rooms.keys()) this.heads.forget(roomId);
+      if (range !== null) this.tracker.settle(range[0], range[1], []);
+      for (const { item } of succeeded) item.settle.reject(err);
+      return;
+    }
+    for (const { item, result } of succeeded) (item.settle.resolve as (value: unknown) => void)(result);
+    if (range !== null && batch !== null) this.tracker.settle(range[0], range[1], this.notifications(batch));
+  }
+
+  /** After commit: the new heads, cached events and room versions. */
+  private install(batch: EventBatch): void {
+    for (const room of batch.rooms.values()) this.heads.set(room.head);
+    for (const room of batch.newRooms) {
+      const rules = getRoomVersion(room.roomVersion);
+      if (rules) this.accessor.rememberRoomVersion(room.roomId, rules);
+    }
+    for (const entry of batch.overlay.values()) this.accessor.cacheEntry(entry);
+  }
+
+  /** One "pdu" notification per room with visible events, naming the users whose membership changed. */
+  private notifications(batch: EventBatch): PendingNotification[] {
+    const byRoom = new Map<string, { position: number; userIds: Set<string> }>();
+    for (const event of batch.events) {
+      if (event.outlier || event.rejectedReason !== null || event.softFailed) continue;
+      let room = byRoom.get(event.pdu.roomId);
+      if (!room) byRoom.set(event.pdu.roomId, (room = { position: 0, userIds: new Set() }));
+      if (event.streamOrdering > room.position) room.position = event.streamOrdering;
+      if (!event.softFailed && membershipOf(event.pdu) !== null) room.userIds.add(event.pdu.stateKey!);
+    }
+    // Memberships that changed through state resolution concern their users too.
+    for (const [roomId, changes] of batch.currentChanges) {
+      const room = byRoom.get(roomId);
+      if (!room) continue;
+      for (const key of changes.keys()) {
+        const { type, stateKey } = parseStateMapKey(key);
+        if (type === "m.room.member") room.userIds.add(stateKey);
+      }
+    }
+    const notifier = this.deps.notifier;
+    return [...byRoom].map(([roomId, { position, userIds }]) => ({
+      position,
+      send: () => notifier.notify("pdu", position, { roomIds: [roomId], userIds: [...userIds] }),
+    }));
+  }
+
+  private async serializeInsert<T>(fn: () => Promise<T>): Promise<T> {
+    const previous = this.insertTail;
+    let release!: () => void;
+    this.insertTail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+/**
+ * The error to answer one refused item with, or null for a failure of the whole batch. Content
+ * that has no canonical JSON form (floats, huge integers) is the client's mistake.
+ */
+function asRefusal(err: unknown): MatrixError | null {
+  if (err instanceof MatrixError) return err;
+  if (err instanceof CanonicalJsonError) return new MatrixError(400, ErrCode.BadJson, err.message);
+  return null;
+}
+
+function withBadJsonAsError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw asRefusal(err) ?? err;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Opens the database: SQLite through better-sqlite3 or PostgreSQL through pg, both as a TypeORM
+ * DataSource whose schema comes only from the migrations in migrations/ (never `synchronize`).
+ *
+ * SQLite in TypeORM is one connection shared by everything, so an open write transaction would
+ * be visible to (and interleaved with) every concurrent read. A file database therefore gets a
+ * second, read-only connection: readManager(db) reads through it and sees committed data only
+ * (WAL gives it a snapshot per statement), while writes go through runInTransaction
+ * (transaction.ts), serialized by sqlite-writer.ts. An in-memory database cannot be shared
+ * between connections, so there the reader is the writer.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DataSource, type DataSourceOptions, type EntityManager } from "typeorm";
+import { migrations } from "../../migrations/index.js";
+import { PG_TYPES } from "./dialect.js";
+
+export type DatabaseOptions =
+  | { engine: "sqlite"; path: string }
+  | { engine: "postgres"; url: string; schema?: string; poolSize?: number };
+
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+/**
+ * Page cache of the writing connection, in KiB (better-sqlite3's default is 16 MB): the indexes a
+ * large room's writes touch (event IDs, memberships, current state) stay in memory instead of being read
+ * back from the file for every batch.
+ */
+const SQLITE_CACHE_KIB = 65_536;
+/**
+ * Page cache of the read connection, in KiB. Small on purpose: SQLite empties a WAL reader's
+ * cache whenever another connection has committed since its previous read (pager_reset), so
+ * while the writer commits a large reader cache keeps nothing for long, only memory (it grew to
+ * the size of the database in the memory benchmark). This is enough for one query's pages.
+ */
+const SQLITE_READER_CACHE_KIB = 2_048;
+/**
+ * WAL pages (of 4 KiB) before the writer copies them back into the database file (the default
+ * is 1,000). A batch of events in a large room writes a thousand or more pages, so the default
+ * made every commit a checkpoint; with a larger WAL, a page written by several commits in a row
+ * (index interiors, the ends of append-only tables) is copied back once.
+ */
+const SQLITE_WAL_AUTOCHECKPOINT_PAGES = 10_000;
+const MIGRATIONS_TABLE = "migrations";
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
+
+/** A DataSource that also owns the SQLite read connection and the PostgreSQL schema it uses. */
+export class HearthDataSource extends DataSource {
+  /** SQLite file databases only: the read-only connection behind readManager(). */
+  reader: DataSource | null = null;
+
+  constructor(readonly databaseOptions: DatabaseOptions) {
+    super(typeOrmOptions(databaseOptions));
+  }
+
+  /** Connects; on pg creates the schema if one was named; on SQLite opens the read connection. */
+  override async initialize(): Promise<this> {
+    const opts = this.databaseOptions;
+    if (opts.engine === "sqlite" && opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
+    await super.initialize();
+    try {
+      if (opts.engine === "postgres" && opts.schema) await this.query(`CREATE SCHEMA IF NOT EXISTS "${opts.schema}"`);
+      if (opts.engine === "sqlite" && opts.path !== ":memory:") {
+        const reader = new DataSource(sqliteOptions(opts.path, true));
+        await reader.initialize();
+        this.reader = reader;
+      }
+    } catch (err) {
+      await super.destroy();
+      throw err;
+    }
+    return this;
+  }
+
+  override async destroy(): Promise<void> {
+    const reader = this.reader;
+    this.reader = null;
+    if (reader?.isInitialized) await reader.destroy();
+    if (this.isInitialized) await super.destroy();
+  }
+}
+
+/** A DataSource for the options, not yet connected. */
+export function createDataSource(opts: DatabaseOptions): HearthDataSource {
+  return new HearthDataSource(opts);
+}
+
+/** Connects and runs every pending migration (all in one transaction). */
+export async function openDatabase(opts: DatabaseOptions): Promise<HearthDataSource> {
+  const db = createDataSource(opts);
+  await db.initialize();
+  try {
+    await db.runMigrations({ transaction: "all" });
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return db;
+}
+
+/**
+ * The manager reads go through outside a transaction: committed data only. Inside a
+ * transaction, read through its `tx` instead to see the transaction's own writes.
+ */
+export function readManager(db: DataSource): EntityManager {
+  return db instanceof HearthDataSource && db.reader ? db.reader.manager : db.manager;
+}
+
+function typeOrmOptions(opts: DatabaseOptions): DataSourceOptions {
+  if (opts.engine === "sqlite") return sqliteOptions(opts.path, false);
+  if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema)) throw new Error(`invalid schema name: ${opts.schema}`);
+  return {
+    type: "postgres",
+    url: opts.url,
+    schema: opts.schema,
+    poolSize: opts.poolSize ?? 10,
+    migrations,
+    migrationsTableName: MIGRATIONS_TABLE,
+    logging: false,
+    synchronize: false,
+    // Pool options: per-pool BIGINT parsing, and the schema first on the search path so that
+    // unqualified table names resolve there.
+    extra: {
+      types: PG_TYPES,
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    },
+  };
+}
+
+function sqliteOptions(path: string, readonly: boolean): DataSourceOptions {
+  return {
+    type: "better-sqlite3",
+    database: path,
+    readonly,
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
+    migrations: readonly ? [] : migrations,
+    migrationsTableName: MIGRATIONS_TABLE,
+    logging: false,
+    synchronize: false,
+    prepareDatabase: (connection: { pragma(source: string): unknown }) => {
+      if (!readonly) {
+        connection.pragma("journal_mode = WAL");
+        connection.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT_PAGES}`);
+      }
+      connection.pragma(`cache_size = -${readonly ? SQLITE_READER_CACHE_KIB : SQLITE_CACHE_KIB}`);
+      connection.pragma("synchronous = NORMAL");
+      connection.pragma("foreign_keys = ON");
+      connection.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    },
+  };
+}

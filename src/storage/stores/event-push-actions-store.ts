@@ -1,0 +1,186 @@
+/**
+ * event_push_actions: the events that notify each local user (written after the events commit,
+ * by the push actions worker), and the reads that turn them into unread notification counts.
+ * The stream_positions counter `event_push_actions` is the stream ordering the worker has
+ * processed up to; it moves in the transaction that writes the rows.
+ */
+import type { EntityManager } from "typeorm";
+import { toNumber } from "../dialect.js";
+import { BaseStore } from "./base-store.js";
+
+/** The stream_positions counter of the push actions worker. */
+export const PUSH_ACTIONS_STREAM = "event_push_actions";
+/** The thread ID of the main timeline (receipts and notification counts). */
+export const MAIN_THREAD = "main";
+
+export interface PushActionRow {
+  userId: string;
+  roomId: string;
+  streamOrdering: number;
+  /** MAIN_THREAD, or the thread root's event ID. */
+  threadId: string;
+  highlight: boolean;
+}
+
+/** An event the worker processes (visible events only: not outliers, rejected or soft-failed). */
+export interface PushCandidateRow {
+  streamOrdering: number;
+  eventId: string;
+  roomId: string;
+  redacted: boolean;
+  /** The state groups before and after the event. */
+  stateGroupBefore: number;
+  stateGroupAfter: number;
+}
+
+/** Count rows of one room after `after` up to `upTo`, in one thread or in all threads but some. */
+export interface UnreadCountRange {
+  roomId: string;
+  after: number;
+  upTo: number;
+  /** Only this thread. */
+  threadId?: string;
+  /** All threads except these. */
+  exceptThreads?: readonly string[];
+}
+
+export interface UnreadCountRow {
+  roomId: string;
+  threadId: string;
+  notifications: number;
+  highlights: number;
+}
+
+/** A read receipt of the user as a position: `threadId` null for an unthreaded one. */
+export interface ReadPositionRow {
+  roomId: string;
+  threadId: string | null;
+  streamOrdering: number;
+}
+
+const VISIBLE = "outlier = FALSE AND rejected_reason IS NULL AND soft_failed = FALSE";
+const READ_RECEIPT_TYPES = ["m.read", "m.read.private"];
+/** Ranges per UNION ALL statement (SQLite allows 500 compound terms). */
+const RANGES_PER_STATEMENT = 200;
+
+export class EventPushActionsStore extends BaseStore {
+  async insertPushActions(tx: EntityManager, rows: readonly PushActionRow[]): Promise<void> {
+    await this.d.insertMany(
+      tx,
+      "event_push_actions",
+      ["user_id", "room_id", "stream_ordering", "thread_id", "highlight"],
+      rows.map((row) => [row.userId, row.roomId, row.streamOrdering, row.threadId, row.highlight ? 1 : 0]),
+      "ON CONFLICT (user_id, room_id, stream_ordering) DO NOTHING",
+    );
+  }
+
+  /** Deletes the user's rows in the room before `before`: in one thread, or in all (`threadId` null). */
+  async deletePushActionsBefore(tx: EntityManager, userId: string, roomId: string, threadId: string | null, before: number): Promise<void> {
+    if (threadId === null) {
+      await this.d.execute(tx, "DELETE FROM event_push_actions WHERE user_id = ? AND room_id = ? AND stream_ordering < ?", [userId, roomId, before]);
+    } else {
+      await this.d.execute(tx, "DELETE FROM event_push_actions WHERE user_id = ? AND room_id = ? AND stream_ordering < ? AND thread_id = ?", [
+        userId,
+        roomId,
+        before,
+        threadId,
+      ]);
+    }
+  }
+
+  /** Deletes the rows of `userIds` for event `eventId` of the room (a redacted event). */
+  async deletePushActionsOfEvent(tx: EntityManager, roomId: string, eventId: string, userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.d.execute(
+      tx,
+      `DELETE FROM event_push_actions WHERE user_id ${this.d.inArray} AND room_id = ?
+       AND stream_ordering = (SELECT stream_ordering FROM events WHERE event_id = ?)`,
+      [this.d.arrayParam(userIds), roomId, eventId],
+    );
+  }
+
+  /** Visible events with `after < stream_ordering <= upTo`, with their state groups, oldest first, at most `limit`. */
+  async selectPushCandidates(after: number, upTo: number, limit: number, em: EntityManager = this.reader): Promise<PushCandidateRow[]> {
+    const rows = await this.d.query<{ stream_ordering: unknown; event_id: string; room_id: string; redacted_by: string | null; state_group_before: unknown; state_group_after: unknown }>(
+      em,
+      `SELECT e.stream_ordering, e.event_id, e.room_id, e.redacted_by, g.state_group_before, g.state_group_after
+       FROM events e JOIN event_state_groups g ON g.stream_ordering = e.stream_ordering
+       WHERE e.stream_ordering > ? AND e.stream_ordering <= ? AND ${VISIBLE} ORDER BY e.stream_ordering LIMIT ?`,
+      [after, upTo, limit],
+    );
+    return rows.map((row) => ({
+      streamOrdering: toNumber(row.stream_ordering),
+      eventId: row.event_id,
+      roomId: row.room_id,
+      redacted: row.redacted_by !== null,
+      stateGroupBefore: toNumber(row.state_group_before),
+      stateGroupAfter: toNumber(row.state_group_after),
+    }));
+  }
+
+  /**
+   * The user's `m.read` and `m.read.private` receipts in `roomIds` as stream orderings: the
+   * furthest of the two per room and thread (receipts for events we do not hold are left out).
+   */
+  async selectReadPositions(userId: string, roomIds: readonly string[], em: EntityManager = this.reader): Promise<ReadPositionRow[]> {
+    if (roomIds.length === 0) return [];
+    const rows = await this.d.query<{ room_id: string; thread_id: string; position: unknown }>(
+      em,
+      `SELECT r.room_id, r.thread_id, MAX(e.stream_ordering) AS position FROM receipts r JOIN events e ON e.event_id = r.event_id
+       WHERE r.room_id ${this.d.inArray} AND r.user_id = ? AND r.receipt_type ${this.d.inArray}
+       GROUP BY r.room_id, r.thread_id`,
+      [this.d.arrayParam(roomIds), userId, this.d.arrayParam(READ_RECEIPT_TYPES)],
+    );
+    return rows.map((row) => ({ roomId: row.room_id, threadId: row.thread_id === "" ? null : row.thread_id, streamOrdering: toNumber(row.position) }));
+  }
+
+  /** The user's notifying events per room and thread in each range (rooms and threads without any are absent). */
+  async selectUnreadCounts(userId: string, ranges: readonly UnreadCountRange[], em: EntityManager = this.reader): Promise<UnreadCountRow[]> {
+    const out: UnreadCountRow[] = [];
+    for (let start = 0; start < ranges.length; start += RANGES_PER_STATEMENT) {
+      const params: unknown[] = [];
+      const terms: string[] = [];
+      for (const range of ranges.slice(start, start + RANGES_PER_STATEMENT)) {
+        params.push(userId, range.roomId, range.after, range.upTo);
+        let threads = "";
+        if (range.threadId !== undefined) {
+          threads = " AND thread_id = ?";
+          params.push(range.threadId);
+        } else if (range.exceptThreads !== undefined && range.exceptThreads.length > 0) {
+          threads = ` AND NOT (thread_id ${this.d.inArray})`;
+          params.push(this.d.arrayParam(range.exceptThreads));
+        }
+        terms.push(`SELECT room_id, thread_id, COUNT(*) AS notifications, SUM(highlight) AS highlights FROM event_push_actions
+          WHERE user_id = ? AND room_id = ? AND stream_ordering > ? AND stream_ordering <= ?${threads} GROUP BY room_id, thread_id`);
+      }
+      const rows = await this.d.query<{ room_id: string; thread_id: string; notifications: unknown; highlights: unknown }>(em, terms.join(" UNION ALL "), params);
+      for (const row of rows) {
+        out.push({ roomId: row.room_id, threadId: row.thread_id, notifications: toNumber(row.notifications), highlights: toNumber(row.highlights) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * How far the worker has processed (a stream ordering). Before its first batch, the newest
+   * event's: what was stored before push actions existed is not evaluated.
+   */
+  async selectProcessedPosition(em: EntityManager = this.reader): Promise<number> {
+    const rows = await this.d.query<{ position: unknown }>(
+      em,
+      `SELECT COALESCE((SELECT position FROM stream_positions WHERE stream_name = ?), (SELECT MAX(stream_ordering) FROM events), 0) AS position`,
+      [PUSH_ACTIONS_STREAM],
+    );
+    return toNumber(rows[0]?.position ?? 0);
+  }
+
+  /** Moves the worker's position forward to `position` (never back). */
+  async updateProcessedPosition(tx: EntityManager, position: number): Promise<void> {
+    await this.d.execute(
+      tx,
+      `INSERT INTO stream_positions (stream_name, position) VALUES (?, ?)
+       ON CONFLICT (stream_name) DO UPDATE SET position = excluded.position WHERE stream_positions.position < excluded.position`,
+      [PUSH_ACTIONS_STREAM, position],
+    );
+  }
+}

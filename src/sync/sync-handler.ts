@@ -1,0 +1,148 @@
+/**
+ * /sync: builds a response from the stream providers and, for a long-poll, waits on the
+ * notifier until there is something to send. https://spec.matrix.org/v1.19/client-server-api/#syncing
+ *
+ * One batch covers the positions (since, to], where `to` is each provider's latest position
+ * (never below `since`: tokens never go backwards). The room provider runs first, the others
+ * after it (they read the rooms it chose). A long-poll with nothing to send waits for the
+ * notifier to wake it for this user's rooms or this user, then builds the batch (to, new to];
+ * a spurious wake-up (something the filter drops, another user's private receipt) just waits
+ * again, until `timeout` has passed. The WebSocket transport uses the same nextBatch().
+ */
+import type { SyncResponseJson } from "../matrix/endpoints/client/sync.js";
+import type { Notifier } from "./notifier.js";
+import { StreamToken, type StreamName, type StreamPositions } from "./stream-token.js";
+import type { MembershipCache } from "./sync-memberships.js";
+import { SyncResult } from "./sync-result.js";
+import type { StreamProvider, SyncContext, SyncRequest } from "./streams/stream-provider.js";
+import { fillUnreadCounts, type UnreadCountsSource } from "./sync-unread-counts.js";
+
+export interface SyncHandlerDeps {
+  notifier: Pick<Notifier, "waitForUpdate" | "currentToken">;
+  memberships: Pick<MembershipCache, "get" | "joinedRooms">;
+  /** The room provider: runs first and decides the rooms of each response. */
+  rooms: StreamProvider;
+  /** Every other provider (typing, receipts, account data, presence, to-device, device lists). */
+  providers: readonly StreamProvider[];
+  /** The users `userId` ignores (`m.ignored_user_list`). Default: none. */
+  ignoredUsers?: (userId: string) => Promise<ReadonlySet<string>>;
+  /** `set_presence` of a sync; "offline" leaves presence alone. Default: presence is not tracked. */
+  setPresence?: (userId: string, state: "online" | "unavailable") => Promise<void>;
+  /** Unread notification counts of the joined rooms sent, after every provider. Default: all 0. */
+  unreadCounts?: UnreadCountsSource;
+  now?: () => number;
+}
+
+export interface NextBatchOptions {
+  /** Longest wait for something to send, in ms; 0 answers at once. */
+  readonly timeoutMs: number;
+  /** Aborting ends the wait (the client went away). */
+  readonly signal?: AbortSignal;
+}
+
+export interface SyncBatch {
+  readonly result: SyncResult;
+  readonly token: StreamToken;
+}
+
+const NO_USERS: ReadonlySet<string> = new Set();
+
+export class SyncHandler {
+  private readonly all: readonly StreamProvider[];
+  private readonly now: () => number;
+
+  constructor(private readonly deps: SyncHandlerDeps) {
+    this.all = [deps.rooms, ...deps.providers];
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** GET /sync: the response for `request`, waiting up to `timeoutMs` for something to send. */
+  async sync(request: SyncRequest, options: NextBatchOptions): Promise<SyncResponseJson> {
+    await this.applyPresence(request);
+    // "If full_state is true … the timeout parameter will be ignored and the query will return immediately"
+    const timeoutMs = request.fullState ? 0 : options.timeoutMs;
+    const { result, token } = await this.nextBatch(request, { timeoutMs, signal: options.signal });
+    return result.toJson(token);
+  }
+
+  /** `set_presence`: online (the default) or unavailable marks the user so; offline changes nothing. */
+  async applyPresence(request: SyncRequest): Promise<void> {
+    const state = request.setPresence ?? "online";
+    if (state !== "offline" && this.deps.setPresence !== undefined) await this.deps.setPresence(request.userId, state);
+  }
+
+  /**
+   * The next batch after `request.since`: at once when there is something to send (or for an
+   * initial sync, or with no timeout), else as soon as something arrives, else an empty batch
+   * once `timeoutMs` has passed. The batch's token is the `next_batch` / `since` to continue from.
+   */
+  async nextBatch(request: SyncRequest, options: NextBatchOptions): Promise<SyncBatch> {
+    let to = this.currentToken(request.since);
+    let batch = await this.build(request, to);
+    if (request.since === null || !batch.result.isEmpty() || !(options.timeoutMs > 0)) return batch;
+
+    const deadline = this.now() + options.timeoutMs;
+    let since = to;
+    let waitFrom = to;
+    for (;;) {
+      const remaining = deadline - this.now();
+      if (remaining <= 0 || options.signal?.aborted === true) return batch;
+      const joined = await this.deps.memberships.joinedRooms(request.userId, since.pdu);
+      const woke = await this.deps.notifier.waitForUpdate({
+        userId: request.userId,
+        roomIds: () => joined,
+        since: waitFrom,
+        timeoutMs: remaining,
+        signal: options.signal,
+      });
+      if (woke === null) return batch;
+      // Let the writes of this turn of the event loop land first: one batch for all of them.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      to = this.currentToken(since);
+      if (to.equals(since)) {
+        // The notifier knows of positions no provider shows yet (another process's writes):
+        // wait for something newer than those, rather than spin.
+        waitFrom = since.max(this.deps.notifier.currentToken());
+        continue;
+      }
+      batch = await this.build({ ...request, since }, to);
+      if (!batch.result.isEmpty()) return batch;
+      since = to;
+      waitFrom = to;
+    }
+  }
+
+  /** The providers' latest positions, never below `floor` (a token never goes backwards). */
+  currentToken(floor: StreamToken | null): StreamToken {
+    const positions: Partial<Record<StreamName, number>> = {};
+    for (const provider of this.all) positions[provider.stream] = provider.latestPosition();
+    const latest = StreamToken.from(positions as Partial<StreamPositions>);
+    return floor === null ? latest : latest.max(floor);
+  }
+
+  /** One batch: the positions (request.since, to]. */
+  async build(request: SyncRequest, to: StreamToken): Promise<SyncBatch> {
+    const { userId } = request;
+    const [memberships, ignoredUsers] = await Promise.all([
+      this.deps.memberships.get(userId, to.pdu),
+      this.deps.ignoredUsers === undefined ? NO_USERS : this.deps.ignoredUsers(userId),
+    ]);
+    const ctx: SyncContext = {
+      request,
+      to,
+      result: new SyncResult(request.useStateAfter),
+      memberships,
+      ignoredUsers,
+      now: this.now(),
+      rooms: { joined: [], newlyJoined: new Set(), left: [] },
+    };
+    const since = request.since;
+    for (const provider of this.all) {
+      if (since === null) await provider.completeSync(ctx);
+      else await provider.incrementalSync(ctx, since.get(provider.stream), to.get(provider.stream));
+    }
+    if (this.deps.unreadCounts !== undefined) await fillUnreadCounts(ctx, this.deps.unreadCounts);
+    return { result: ctx.result, token: to };
+  }
+}
+
