@@ -238,10 +238,15 @@ export class PresenceService {
 
   /** Records `next` in memory; persists and notifies when anything others see changed. */
   private async update(userId: string, previous: LiveState | null, next: LiveState): Promise<void> {
-    if (next.state === "offline") this.live.delete(userId);
-    else this.live.set(userId, next);
-    if (previous !== null && previous.state === next.state && previous.statusMsg === next.statusMsg) return;
-    await this.persist(userId, next);
+    // An offline user stays in memory until the write lands, so that reads in between do not
+    // fall back to the stored row, which still holds the previous state.
+    this.live.set(userId, next);
+    try {
+      if (previous !== null && previous.state === next.state && previous.statusMsg === next.statusMsg) return;
+      await this.persist(userId, next);
+    } finally {
+      if (next.state === "offline" && this.live.get(userId) === next) this.live.delete(userId);
+    }
   }
 
   /** Writes one after another, so the table always ends with the latest state of each user. */
