@@ -36,6 +36,7 @@ import { KeyEventStateGroupsByOrdering1763700400300 } from "./1763700400300-key-
 import { KeyRoomMembershipsByOrdering1763700400400 } from "./1763700400400-key-room-memberships-by-ordering.js";
 import { CreatePushRules1763700500100 } from "./1763700500100-create-push-rules.js";
 import { CreateEventPushActions1763700500200 } from "./1763700500200-create-event-push-actions.js";
+import { AddUiAuthSessionFlows1763700600100 } from "./1763700600100-add-ui-auth-session-flows.js";
 
 export const migrations = [
   CreateUsers1763700001000,
@@ -72,4 +73,5 @@ export const migrations = [
   KeyRoomMembershipsByOrdering1763700400400,
   CreatePushRules1763700500100,
   CreateEventPushActions1763700500200,
+  AddUiAuthSessionFlows1763700600100,
 ];

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { UiaResponseError } from "../../../src/services/auth/uia-response-error.js";
-import { UiaService, type UiaRequest } from "../../../src/services/auth/uiaa.js";
+import { UiaService, UiaStageFailure, type UiaRequest } from "../../../src/services/auth/uiaa.js";
 import { RegistrationTokensStore } from "../../../src/storage/stores/registration-tokens-store.js";
 import { UiAuthSessionsStore } from "../../../src/storage/stores/ui-auth-sessions-store.js";
 import type { UserRow } from "../../../src/storage/stores/users-store.js";
@@ -161,6 +161,60 @@ withAllDatabases("UiaService", (getDb) => {
     await challenge(uia.authenticate(request(undefined)));
     expect(await pending()).to.equal(0);
     expect(await sessions.selectUiAuthSession(held.sessionId)).to.equal(null);
+  });
+
+  describe("fallback", () => {
+    it("completes a stage of a session out of band; the request then completes with the session alone", async () => {
+      const session = (await challenge(uia.authenticate(request(undefined)))).session as string;
+      expect(await uia.describeFallbackStage(session, PASSWORD)).to.deep.equal({ userId: ALICE, completed: false });
+      await uia.completeFallbackStage(session, passwordAuth(undefined) as { type: string });
+      expect(await uia.describeFallbackStage(session, PASSWORD)).to.deep.equal({ userId: ALICE, completed: true });
+      expect(await uia.authenticate(request({ session }))).to.deep.equal({ sessionId: session, userId: ALICE, registrationToken: null });
+    });
+
+    it("runs the stage's own checks: a wrong password is a UiaStageFailure (401 M_FORBIDDEN) and the stage stays open", async () => {
+      const session = (await challenge(uia.authenticate(request(undefined)))).session as string;
+      const wrong = await matrixFailure(uia.completeFallbackStage(session, passwordAuth(undefined, "wrong") as { type: string }));
+      expect(wrong).to.be.instanceOf(UiaStageFailure);
+      expect([wrong.status, wrong.errcode]).to.deep.equal([401, "M_FORBIDDEN"]);
+      const bob = await matrixFailure(uia.completeFallbackStage(session, passwordAuth(undefined, "right", "bob") as { type: string }));
+      expect(bob.errcode).to.equal("M_FORBIDDEN");
+      expect((await challenge(uia.authenticate(request({ session })))).completed).to.equal(undefined);
+    });
+
+    it("takes a registration token use like the request does, once", async () => {
+      const flows = [[TOKEN]];
+      const session = (await challenge(uia.authenticate(request(undefined, { flows, userId: null })))).session as string;
+      await uia.completeFallbackStage(session, { type: TOKEN, token: "tok" });
+      await uia.completeFallbackStage(session, { type: TOKEN, token: "tok" });
+      expect(await pending()).to.equal(1);
+      expect((await uia.authenticate(request({ session }, { flows, userId: null }))).registrationToken).to.equal("tok");
+    });
+
+    it("follows the session's flows in order: a stage that is not next is 403 M_FORBIDDEN", async () => {
+      const flows = [[DUMMY, TOKEN]];
+      const session = (await challenge(uia.authenticate(request(undefined, { flows, userId: null })))).session as string;
+      for (const attempt of [uia.describeFallbackStage(session, TOKEN), uia.completeFallbackStage(session, { type: TOKEN, token: "tok" })]) {
+        const err = await matrixFailure(attempt);
+        expect([err.status, err.errcode]).to.deep.equal([403, "M_FORBIDDEN"]);
+      }
+      expect((await matrixFailure(uia.describeFallbackStage(session, PASSWORD))).status).to.equal(403);
+      await uia.completeFallbackStage(session, { type: DUMMY });
+      await uia.completeFallbackStage(session, { type: TOKEN, token: "tok" });
+      expect((await uia.authenticate(request({ session }, { flows, userId: null }))).registrationToken).to.equal("tok");
+    });
+
+    it("refuses an unknown or expired session (400 M_INVALID_PARAM), and one that kept no flows (403)", async () => {
+      const unknown = await matrixFailure(uia.describeFallbackStage("nope", PASSWORD));
+      expect([unknown.status, unknown.errcode]).to.deep.equal([400, "M_INVALID_PARAM"]);
+      const session = (await challenge(uia.authenticate(request(undefined)))).session as string;
+      now += 1000;
+      const expired = await matrixFailure(uia.completeFallbackStage(session, passwordAuth(undefined) as { type: string }));
+      expect([expired.status, expired.errcode]).to.deep.equal([400, "M_INVALID_PARAM"]);
+      // A session opened before sessions kept their flows.
+      await runInTransaction(getDb(), (tx) => sessions.insertUiAuthSession(tx, { sessionId: "old", operation: "op", userId: null, createdTs: now }));
+      expect((await matrixFailure(uia.describeFallbackStage("old", DUMMY))).status).to.equal(403);
+    });
   });
 
   it("when another request completed the stage first, carries on from its result and takes no second token use", async () => {

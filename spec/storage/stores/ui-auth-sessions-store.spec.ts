@@ -14,11 +14,19 @@ withAllDatabases("UiAuthSessionsStore", (getDb) => {
   it("inserts a session with nothing completed and refuses a duplicate ID", async () => {
     await runInTransaction(getDb(), (tx) => store.insertUiAuthSession(tx, { sessionId: "s1", operation: "register", userId: null, createdTs: 10 }));
     expect(await store.selectUiAuthSession("s1")).to.deep.equal({
-      sessionId: "s1", operation: "register", userId: null, completed: [], registrationToken: null, createdTs: 10,
+      sessionId: "s1", operation: "register", userId: null, flows: [], completed: [], registrationToken: null, createdTs: 10,
     });
     expect(await store.selectUiAuthSession("nope")).to.equal(null);
     const again = runInTransaction(getDb(), (tx) => store.insertUiAuthSession(tx, { sessionId: "s1", operation: "x", userId: null, createdTs: 11 }));
     expect(await rejection(again)).to.be.instanceOf(UniqueViolationError);
+  });
+
+  it("keeps the flows a session was offered", async () => {
+    const flows = [["m.login.registration_token", "m.login.dummy"], ["m.login.password"]];
+    await runInTransaction(getDb(), (tx) => store.insertUiAuthSession(tx, { sessionId: "s1", operation: "op", userId: null, flows, createdTs: 10 }));
+    expect((await store.selectUiAuthSession("s1"))?.flows).to.deep.equal(flows);
+    const deleted = await runInTransaction(getDb(), (tx) => store.deleteUiAuthSession(tx, "s1"));
+    expect(deleted?.flows).to.deep.equal(flows);
   });
 
   it("records progress only when the completed stages are still the expected ones", async () => {

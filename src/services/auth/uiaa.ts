@@ -17,6 +17,11 @@
  *
  * Sessions live in the database, so any process can continue one. Expired sessions are swept
  * now and then, releasing the registration-token uses they held.
+ *
+ * Fallback (https://spec.matrix.org/v1.19/client-server-api/#fallback): a stage can also be
+ * completed out of band, on the page `/auth/{type}/fallback/web?session=…`, after which "the
+ * client … should resubmit the request with an auth dict with just the session ID". Each session
+ * keeps the flows it was offered so that step 3 runs there exactly as it does on the request.
  */
 import type { DataSource, EntityManager } from "typeorm";
 import { LoginType, type UiaResponseJson } from "../../matrix/endpoints/client/account-auth.js";
@@ -67,17 +72,27 @@ export interface UiaCompletion {
   registrationToken: string | null;
 }
 
+/** What the fallback page needs to know of a session for one stage. */
+export interface UiaFallbackStage {
+  /** The user the session authenticates, once known: the password stage must name this one. */
+  userId: string | null;
+  /** Whether the stage is completed already. */
+  completed: boolean;
+}
+
 interface StageResult {
   userId: string | null;
   registrationToken: string | null;
 }
 
-class StageFailure extends Error {
-  constructor(
-    readonly errcode: string,
-    message: string,
-  ) {
-    super(message);
+/**
+ * A stage attempt the stage refused (a wrong password, an invalid token). The request answers it
+ * as the 401 with `errcode` and `error` added; the fallback page shows its form again.
+ */
+export class UiaStageFailure extends MatrixError {
+  constructor(errcode: string, message: string) {
+    super(401, errcode, message);
+    this.name = "UiaStageFailure";
   }
 }
 
@@ -110,19 +125,37 @@ export class UiaService {
 
     let session = sessionId === undefined ? await this.startSession(request) : await this.loadSession(sessionId, request);
     if (auth === null) throw this.challenge(request, session, null);
-    if (type !== undefined && !session.completed.includes(type)) {
-      if (!isNextStage(request.flows, session.completed, type)) {
-        throw this.challenge(request, session, { errcode: ErrCode.Forbidden, message: `${type} is not the next stage of any flow offered` });
-      }
+    if (type !== undefined) {
       try {
-        session = await this.recordStage(session, type, await this.runStage(type, auth, session));
+        session = await this.advance(session, request.flows, type, auth);
       } catch (err) {
-        if (err instanceof StageFailure) throw this.challenge(request, session, { errcode: err.errcode, message: err.message });
+        if (err instanceof UiaStageFailure) throw this.challenge(request, session, { errcode: err.errcode, message: err.message });
         throw err;
       }
     }
     if (!completesFlow(request.flows, session.completed)) throw this.challenge(request, session, null);
     return { sessionId: session.sessionId, userId: session.userId, registrationToken: session.registrationToken };
+  }
+
+  /**
+   * Fallback, showing the page: the session and stage `type` as the page presents them. 400
+   * M_INVALID_PARAM for an unknown or expired session, 403 M_FORBIDDEN when `type` is neither
+   * completed nor the next stage of a flow the session offers.
+   */
+  async describeFallbackStage(sessionId: string, type: string): Promise<UiaFallbackStage> {
+    const session = await this.loadFallbackSession(sessionId, type);
+    return { userId: session.userId, completed: session.completed.includes(type) };
+  }
+
+  /**
+   * Fallback, submitting the page: step 3 for `auth` (its `type` and the stage's own keys) in
+   * session `sessionId`, as the same `auth` on the session's request would run it. The operation
+   * itself waits for the client to resubmit its request with the session. Throws what
+   * describeFallbackStage throws, and UiaStageFailure when the stage refuses.
+   */
+  async completeFallbackStage(sessionId: string, auth: Readonly<Record<string, unknown>> & { type: string }): Promise<void> {
+    const session = await this.loadFallbackSession(sessionId, auth.type);
+    await this.advance(session, session.flows, auth.type, auth);
   }
 
   /**
@@ -157,6 +190,7 @@ export class UiaService {
       sessionId: newUiaSessionId(),
       operation: request.operation,
       userId: request.userId,
+      flows: request.flows.map((flow) => [...flow]),
       completed: [],
       registrationToken: null,
       createdTs: now,
@@ -166,8 +200,7 @@ export class UiaService {
   }
 
   private async loadSession(sessionId: string, request: UiaRequest): Promise<UiAuthSessionRow> {
-    const session = await this.deps.sessions.selectUiAuthSession(sessionId);
-    if (session === null || session.createdTs <= this.now() - this.lifetimeMs) throw expiredSession();
+    const session = await this.loadLiveSession(sessionId);
     if (session.operation !== request.operation) {
       throw new MatrixError(403, ErrCode.Forbidden, "This authentication session was started for another request");
     }
@@ -175,6 +208,35 @@ export class UiaService {
       throw new MatrixError(403, ErrCode.Forbidden, "This authentication session belongs to another user");
     }
     return session;
+  }
+
+  private async loadFallbackSession(sessionId: string, type: string): Promise<UiAuthSessionRow> {
+    const session = await this.loadLiveSession(sessionId);
+    if (!session.completed.includes(type) && !isNextStage(session.flows, session.completed, type)) {
+      throw new MatrixError(403, ErrCode.Forbidden, `${type} is not the next stage of this authentication session`);
+    }
+    return session;
+  }
+
+  private async loadLiveSession(sessionId: string): Promise<UiAuthSessionRow> {
+    const session = await this.deps.sessions.selectUiAuthSession(sessionId);
+    if (session === null || session.createdTs <= this.now() - this.lifetimeMs) throw expiredSession();
+    return session;
+  }
+
+  /**
+   * Step 3: unless `type` is completed already, checks that it continues a flow, runs it and
+   * records it. A refusal is a UiaStageFailure.
+   */
+  private async advance(
+    session: UiAuthSessionRow,
+    flows: readonly (readonly string[])[],
+    type: string,
+    auth: Readonly<Record<string, unknown>>,
+  ): Promise<UiAuthSessionRow> {
+    if (session.completed.includes(type)) return session;
+    if (!isNextStage(flows, session.completed, type)) throw new UiaStageFailure(ErrCode.Forbidden, `${type} is not the next stage of any flow offered`);
+    return this.recordStage(session, type, await this.runStage(type, auth, session));
   }
 
   private async runStage(type: string, auth: Readonly<Record<string, unknown>>, session: UiAuthSessionRow): Promise<StageResult> {
@@ -185,13 +247,13 @@ export class UiaService {
         return { userId: await this.checkPasswordStage(auth, session), registrationToken: session.registrationToken };
       case LoginType.RegistrationToken: {
         const token = auth.token;
-        if (typeof token !== "string") throw new StageFailure(ErrCode.MissingParam, "'auth.token' is required");
-        if (!REGISTRATION_TOKEN.test(token)) throw new StageFailure(ErrCode.Unauthorized, "Invalid registration token");
+        if (typeof token !== "string") throw new UiaStageFailure(ErrCode.MissingParam, "'auth.token' is required");
+        if (!REGISTRATION_TOKEN.test(token)) throw new UiaStageFailure(ErrCode.Unauthorized, "Invalid registration token");
         return { userId: session.userId, registrationToken: token };
       }
       default:
         // isNextStage only lets through the types of the flows offered, all handled above.
-        throw new StageFailure(ErrCode.Unrecognized, `Unsupported authentication type ${type}`);
+        throw new UiaStageFailure(ErrCode.Unrecognized, `Unsupported authentication type ${type}`);
     }
   }
 
@@ -201,15 +263,15 @@ export class UiaService {
     try {
       userId = resolveUserIdentifier(auth, this.deps.serverName);
     } catch (err) {
-      if (err instanceof MatrixError) throw new StageFailure(err.errcode, err.message);
+      if (err instanceof MatrixError) throw new UiaStageFailure(err.errcode, err.message);
       throw err;
     }
     const password = auth.password;
-    if (typeof password !== "string") throw new StageFailure(ErrCode.MissingParam, "'auth.password' is required");
-    if (session.userId !== null && session.userId !== userId) throw new StageFailure(ErrCode.Forbidden, "Invalid username or password");
+    if (typeof password !== "string") throw new UiaStageFailure(ErrCode.MissingParam, "'auth.password' is required");
+    if (session.userId !== null && session.userId !== userId) throw new UiaStageFailure(ErrCode.Forbidden, "Invalid username or password");
     const user = await this.deps.users.checkPassword(userId, password);
-    if (user === null) throw new StageFailure(ErrCode.Forbidden, "Invalid username or password");
-    if (user.deactivated) throw new StageFailure(ErrCode.UserDeactivated, "This account has been deactivated");
+    if (user === null) throw new UiaStageFailure(ErrCode.Forbidden, "Invalid username or password");
+    if (user.deactivated) throw new UiaStageFailure(ErrCode.UserDeactivated, "This account has been deactivated");
     return userId;
   }
 
@@ -234,7 +296,7 @@ export class UiaService {
       if (err instanceof LostRace) return "lost" as const;
       throw err;
     });
-    if (outcome === "invalid-token") throw new StageFailure(ErrCode.Unauthorized, "Invalid registration token");
+    if (outcome === "invalid-token") throw new UiaStageFailure(ErrCode.Unauthorized, "Invalid registration token");
     if (outcome === "lost") {
       // Carry on from where the other request left the session.
       const current = await this.deps.sessions.selectUiAuthSession(session.sessionId);

@@ -1,7 +1,8 @@
 /**
  * ui_auth_sessions: User-Interactive Authentication sessions (services/auth/uiaa.ts). Updates
  * are compare-and-set on `completed`, so two requests racing on one session cannot both complete
- * the same stage.
+ * the same stage. Each session keeps the flows it was offered, so that a stage can be completed
+ * without the request that started it (the fallback page).
  */
 import type { EntityManager } from "typeorm";
 import { toNumber } from "../dialect.js";
@@ -11,6 +12,8 @@ export interface UiAuthSessionRow {
   sessionId: string;
   operation: string;
   userId: string | null;
+  /** The flows offered when the session started: each the stage types to complete in order. */
+  flows: string[][];
   /** Stage types completed so far, in order. */
   completed: string[];
   registrationToken: string | null;
@@ -21,6 +24,8 @@ export interface NewUiAuthSession {
   sessionId: string;
   operation: string;
   userId: string | null;
+  /** None when absent: then no stage can be completed out of band. */
+  flows?: readonly (readonly string[])[];
   createdTs: number;
 }
 
@@ -34,19 +39,21 @@ interface UiAuthSessionDbRow {
   session_id: string;
   operation: string;
   user_id: string | null;
+  flows: string;
   completed: string;
   registration_token: string | null;
   created_ts: unknown;
 }
 
-const COLUMNS = "session_id, operation, user_id, completed, registration_token, created_ts";
+const COLUMNS = "session_id, operation, user_id, flows, completed, registration_token, created_ts";
 
 export class UiAuthSessionsStore extends BaseStore {
   async insertUiAuthSession(tx: EntityManager, session: NewUiAuthSession): Promise<void> {
-    await this.d.execute(tx, `INSERT INTO ui_auth_sessions (${COLUMNS}) VALUES (?, ?, ?, '[]', NULL, ?)`, [
+    await this.d.execute(tx, `INSERT INTO ui_auth_sessions (${COLUMNS}) VALUES (?, ?, ?, ?, '[]', NULL, ?)`, [
       session.sessionId,
       session.operation,
       session.userId,
+      JSON.stringify(session.flows ?? []),
       session.createdTs,
     ]);
   }
@@ -93,6 +100,7 @@ function toRow(row: UiAuthSessionDbRow): UiAuthSessionRow {
     sessionId: row.session_id,
     operation: row.operation,
     userId: row.user_id,
+    flows: JSON.parse(row.flows) as string[][],
     completed: JSON.parse(row.completed) as string[],
     registrationToken: row.registration_token,
     createdTs: toNumber(row.created_ts),
