@@ -145,6 +145,7 @@ export function buildAccountServices(config: Config, db: HearthDataSource, optio
       devices,
       capabilities: { roomVersions: { default: DEFAULT_ROOM_VERSION, available: [...ROOM_VERSIONS.keys()] } },
       adminRegister: { serverName, sharedSecret },
+      authFallback: { uia },
       appservice: { registry: appservices, pinger: new AppservicePinger() },
     },
     close: () => devices.flushActivity(),

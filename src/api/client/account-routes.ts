@@ -1,12 +1,14 @@
 /**
  * The routes of accounts and sessions: login, logout, token refresh, registration, account
  * management (password, deactivation, third-party identifiers), devices, capabilities, and the
- * shared-secret registration admin API; and the application services' ping.
+ * shared-secret registration admin API; the User-Interactive Authentication fallback pages; and
+ * the application services' ping.
  */
 import { add3PID, bind3PID, delete3pidFromAccount, getAccount3PIDs, post3PIDs, requestTokenTo3PIDEmail, requestTokenTo3PIDMSISDN, unbind3pidFromAccount } from "../../matrix/endpoints/client/account-3pid.js";
 import { changePassword, deactivateAccount, requestTokenToResetPasswordEmail, requestTokenToResetPasswordMSISDN } from "../../matrix/endpoints/client/account.js";
 import { adminRegister, getAdminRegisterNonce } from "../../matrix/endpoints/client/admin-register.js";
 import { pingAppservice } from "../../matrix/endpoints/client/appservice.js";
+import { getAuthFallback, submitAuthFallback } from "../../matrix/endpoints/client/auth-fallback.js";
 import { getCapabilities } from "../../matrix/endpoints/client/capabilities.js";
 import { deleteDevice, deleteDevices, getDevice, getDevices, updateDevice } from "../../matrix/endpoints/client/devices.js";
 import { getLoginFlows, login } from "../../matrix/endpoints/client/login.js";
@@ -35,6 +37,7 @@ import {
 } from "./account.js";
 import { handleAdminRegister, handleGetAdminRegisterNonce, type AdminRegisterDeps } from "./admin-register.js";
 import { handlePingAppservice, type AppserviceDeps } from "./appservice.js";
+import { handleGetAuthFallback, handleSubmitAuthFallback, type AuthFallbackDeps } from "./auth-fallback.js";
 import { handleGetCapabilities, type CapabilitiesDeps } from "./capabilities.js";
 import { handleDeleteDevice, handleDeleteDevices, handleGetDevice, handleGetDevices, handleUpdateDevice, type DevicesDeps } from "./devices.js";
 import { handleGetLoginFlows, handleLogin, type LoginDeps } from "./login.js";
@@ -52,6 +55,7 @@ export interface AccountRoutesDeps {
   readonly devices: DevicesDeps["devices"];
   readonly capabilities: CapabilitiesDeps;
   readonly adminRegister: AdminRegisterDeps;
+  readonly authFallback: AuthFallbackDeps;
   /** Registered application services (their ping); the route is absent without. */
   readonly appservice?: AppserviceDeps;
 }
@@ -90,6 +94,8 @@ export function accountRoutes(deps: AccountRoutesDeps): Route[] {
     route(getCapabilities, handleGetCapabilities(deps.capabilities)),
     route(getAdminRegisterNonce, handleGetAdminRegisterNonce(deps.adminRegister)),
     route(adminRegister, handleAdminRegister(deps.adminRegister)),
+    route(getAuthFallback, handleGetAuthFallback(deps.authFallback)),
+    route(submitAuthFallback, handleSubmitAuthFallback(deps.authFallback)),
     ...(deps.appservice ? [route(pingAppservice, handlePingAppservice(deps.appservice))] : []),
   ];
 }
