@@ -16,6 +16,9 @@
  *
  * The load generators open their connections before the clock starts (see openConnections).
  * HEARTH_BENCH_PROFILE_DIR=<dir> writes a CPU profile of the server process there.
+ * HEARTH_BENCH_SYNC_PARTS=initial|delivery runs one part only; HEARTH_BENCH_SYNC_TRANSPORTS=
+ * long-poll|websocket one transport of part 2 only; HEARTH_BENCH_SYNC_RUNS=N repeats part 2 N
+ * times (each on a fresh server) and prints the medians too.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -147,6 +150,10 @@ interface Delivery {
   /** From the event's origin_server_ts (its creation in the server) to its arrival. */
   fromCreation: number[];
   limited: number;
+  /** Per room and sending worker, the last sequence number received (see sendAll). */
+  lastSeq: Map<string, number>;
+  /** Events received before one their worker had sent earlier in the same room. */
+  outOfOrder: number;
 }
 
 const USERS = 40;
@@ -181,11 +188,18 @@ async function setUpServer(engine: Engine): Promise<{ hs: BenchServer; users: Be
 type TimelineEventJson = { content?: { body?: unknown }; origin_server_ts?: number };
 type TimelineJson = { rooms?: { join?: Record<string, { timeline?: { events?: TimelineEventJson[]; limited?: boolean } }> } };
 
-/** Records a timeline event seen by one user. */
-function record(delivery: Delivery, sentAt: Map<string, number>, event: TimelineEventJson): void {
+/**
+ * Records a timeline event of `roomId` seen by one user. Bodies are `bench <worker> <n>`: a
+ * worker sends one event at a time, so its events in one room must arrive in increasing `n`.
+ */
+function record(delivery: Delivery, sentAt: Map<string, number>, roomId: string, event: TimelineEventJson): void {
   const body = event.content?.body;
   if (typeof body !== "string" || !body.startsWith("bench ")) return;
   delivery.counts.set(body, (delivery.counts.get(body) ?? 0) + 1);
+  const [, worker, n] = body.split(" ");
+  const key = `${roomId} ${worker}`;
+  if (Number(n) <= (delivery.lastSeq.get(key) ?? -1)) delivery.outOfOrder++;
+  else delivery.lastSeq.set(key, Number(n));
   const start = sentAt.get(body);
   if (start !== undefined) delivery.latencies.push(performance.now() - start);
   // The server stamps the event as it builds it (same machine, same wall clock).
@@ -193,9 +207,9 @@ function record(delivery: Delivery, sentAt: Map<string, number>, event: Timeline
 }
 
 function recordResponse(delivery: Delivery, sentAt: Map<string, number>, response: TimelineJson): void {
-  for (const room of Object.values(response.rooms?.join ?? {})) {
+  for (const [roomId, room] of Object.entries(response.rooms?.join ?? {})) {
     if (room.timeline?.limited === true) delivery.limited++;
-    for (const event of room.timeline?.events ?? []) record(delivery, sentAt, event);
+    for (const event of room.timeline?.events ?? []) record(delivery, sentAt, roomId, event);
   }
 }
 
@@ -235,12 +249,12 @@ async function sendAll(
   let txn = 0;
   await Promise.all(
     senders.flatMap((sender, s) =>
-      Array.from({ length: IN_FLIGHT }, async () => {
+      Array.from({ length: IN_FLIGHT }, async (_, w) => {
         const rooms = roomsOf.get(sender.userId)!;
         while (sent < SENDS) {
           const n = sent++;
           const roomId = rooms[n % rooms.length]!;
-          const body = `bench ${s} ${n}`;
+          const body = `bench ${s}.${w} ${n}`;
           roomOfBody.set(body, roomId);
           sentAt.set(body, performance.now());
           const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/b${++txn}`;
@@ -254,7 +268,27 @@ async function sendAll(
   return (SENDS * 1000) / (performance.now() - start);
 }
 
-async function benchDelivery(engine: Engine, transport: "long-poll" | "WebSocket"): Promise<void> {
+type Transport = "long-poll" | "WebSocket";
+
+interface DeliveryResult {
+  rate: number;
+  deliveries: number;
+  missing: number;
+  duplicates: number;
+  wrong: number;
+  outOfOrder: number;
+  limited: number;
+  p50: number;
+  p99: number;
+  createdP50: number;
+  createdP99: number;
+  serverCpuPerSend: number;
+  clientCpuPerSend: number;
+  sendP50: number;
+  sendP99: number;
+}
+
+async function benchDelivery(engine: Engine, transport: Transport): Promise<DeliveryResult> {
   const { hs, users, membersOf } = await setUpServer(engine);
   try {
     const roomsOf = new Map<string, string[]>();
@@ -262,7 +296,9 @@ async function benchDelivery(engine: Engine, transport: "long-poll" | "WebSocket
     const senders = users.filter((user) => (roomsOf.get(user.userId)?.length ?? 0) > 0).slice(0, SENDERS);
     const sentAt = new Map<string, number>();
     const roomOfBody = new Map<string, string>();
-    const deliveries = new Map<string, Delivery>(users.map((user) => [user.userId, { counts: new Map(), latencies: [], fromCreation: [], limited: 0 }]));
+    const deliveries = new Map<string, Delivery>(
+      users.map((user) => [user.userId, { counts: new Map(), latencies: [], fromCreation: [], limited: 0, lastSeq: new Map(), outOfOrder: 0 }]),
+    );
     // Each user's position now (initial syncs), so the run starts with everyone caught up.
     const tokens = await Promise.all(
       users.map(async (user) => (await request(hs, "GET", `/_matrix/client/v3/sync?filter=${encodeURIComponent(WIDE_FILTER)}&set_presence=offline`, user.accessToken)).body.next_batch as string),
@@ -278,6 +314,7 @@ async function benchDelivery(engine: Engine, transport: "long-poll" | "WebSocket
     await openConnections(hs, SENDERS * IN_FLIGHT);
     const sendLatencies: number[] = [];
     const cpuBefore = hs.cpuMs();
+    const clientCpuBefore = process.cpuUsage();
     const rate = await sendAll(hs, senders, roomsOf, sentAt, roomOfBody, sendLatencies);
     sendLatencies.sort((a, b) => a - b);
     // Wait until every member has every event (or give up after 10 s).
@@ -285,6 +322,7 @@ async function benchDelivery(engine: Engine, transport: "long-poll" | "WebSocket
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && users.some((user) => deliveries.get(user.userId)!.counts.size < expected(user.userId))) await new Promise((r) => setTimeout(r, 20));
     const serverCpuPerSend = (hs.cpuMs() - cpuBefore) / SENDS;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
     running.on = false;
     for (const ws of sockets) ws.terminate();
     await Promise.all(loops);
@@ -292,12 +330,14 @@ async function benchDelivery(engine: Engine, transport: "long-poll" | "WebSocket
     let missing = 0;
     let duplicates = 0;
     let wrong = 0;
+    let outOfOrder = 0;
     const latencies: number[] = [];
     const fromCreation: number[] = [];
     let limited = 0;
     for (const user of users) {
       const delivery = deliveries.get(user.userId)!;
       limited += delivery.limited;
+      outOfOrder += delivery.outOfOrder;
       latencies.push(...delivery.latencies);
       fromCreation.push(...delivery.fromCreation);
       for (const [body, roomId] of roomOfBody) {
@@ -310,16 +350,67 @@ async function benchDelivery(engine: Engine, transport: "long-poll" | "WebSocket
     }
     latencies.sort((a, b) => a - b);
     fromCreation.sort((a, b) => a - b);
-    const label = `${engine}, ${transport}`;
-    line(`${label}: sends (10 senders × 10 in flight)`, `${Math.round(rate).toLocaleString("en-US")} /s`, "target ≥ 1,000/s");
-    line(`${label}: deliveries (missing / duplicated / to non-members)`, `${latencies.length}`, `${missing} / ${duplicates} / ${wrong}${limited > 0 ? `; ${limited} limited timelines` : ""}`);
-    line(`${label}: send → delivery p50 / p99`, `${percentile(latencies, 50).toFixed(1)} ms`, `p99 ${percentile(latencies, 99).toFixed(1)} ms (target ≤ 50 ms)`);
-    line(`${label}: event created → delivered p50 / p99`, `${percentile(fromCreation, 50).toFixed(0)} ms`, `p99 ${percentile(fromCreation, 99).toFixed(0)} ms`);
-    line(`${label}: server CPU per send, with its deliveries`, `${serverCpuPerSend.toFixed(2)} ms`);
-    line(`${label}: send request alone p50 / p99`, `${percentile(sendLatencies, 50).toFixed(1)} ms`, `p99 ${percentile(sendLatencies, 99).toFixed(1)} ms`);
+    return {
+      rate,
+      deliveries: latencies.length,
+      missing,
+      duplicates,
+      wrong,
+      outOfOrder,
+      limited,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      createdP50: percentile(fromCreation, 50),
+      createdP99: percentile(fromCreation, 99),
+      serverCpuPerSend,
+      // The load generator's own CPU (the machine's other core, shared with whatever else runs).
+      clientCpuPerSend: (clientCpu.user + clientCpu.system) / 1000 / SENDS,
+      sendP50: percentile(sendLatencies, 50),
+      sendP99: percentile(sendLatencies, 99),
+    };
   } finally {
     await hs.stop();
   }
+}
+
+function printDelivery(label: string, r: DeliveryResult): void {
+  line(`${label}: sends (10 senders × 10 in flight)`, `${Math.round(r.rate).toLocaleString("en-US")} /s`, "target ≥ 1,000/s");
+  const problems = `${r.missing} / ${r.duplicates} / ${r.wrong} / ${r.outOfOrder}${r.limited > 0 ? `; ${r.limited} limited timelines` : ""}`;
+  line(`${label}: deliveries (missing / duplicated / to non-members / out of order)`, `${r.deliveries}`, problems);
+  line(`${label}: send → delivery p50 / p99`, `${r.p50.toFixed(1)} ms`, `p99 ${r.p99.toFixed(1)} ms (target ≤ 50 ms)`);
+  line(`${label}: event created → delivered p50 / p99`, `${r.createdP50.toFixed(0)} ms`, `p99 ${r.createdP99.toFixed(0)} ms`);
+  line(`${label}: server CPU per send, with its deliveries`, `${r.serverCpuPerSend.toFixed(2)} ms`, `load generator ${r.clientCpuPerSend.toFixed(2)} ms`);
+  line(`${label}: send request alone p50 / p99`, `${r.sendP50.toFixed(1)} ms`, `p99 ${r.sendP99.toFixed(1)} ms`);
+}
+
+/** The field-by-field median of several runs (problem counts: the largest). */
+function medianResult(results: readonly DeliveryResult[]): DeliveryResult {
+  const of = (key: keyof DeliveryResult): number => median(results.map((r) => r[key]));
+  const worst = (key: keyof DeliveryResult): number => Math.max(...results.map((r) => r[key]));
+  return {
+    rate: of("rate"),
+    deliveries: of("deliveries"),
+    missing: worst("missing"),
+    duplicates: worst("duplicates"),
+    wrong: worst("wrong"),
+    outOfOrder: worst("outOfOrder"),
+    limited: worst("limited"),
+    p50: of("p50"),
+    p99: of("p99"),
+    createdP50: of("createdP50"),
+    createdP99: of("createdP99"),
+    serverCpuPerSend: of("serverCpuPerSend"),
+    clientCpuPerSend: of("clientCpuPerSend"),
+    sendP50: of("sendP50"),
+    sendP99: of("sendP99"),
+  };
+}
+
+function selectedTransports(): Transport[] {
+  const wanted = process.env.HEARTH_BENCH_SYNC_TRANSPORTS?.toLowerCase();
+  if (wanted === "long-poll") return ["long-poll"];
+  if (wanted === "websocket") return ["WebSocket"];
+  return ["long-poll", "WebSocket"];
 }
 
 /** Only part 1 (`tsx -e` friendly), for quick runs. */
@@ -329,13 +420,23 @@ export async function runInitialSync(): Promise<void> {
 
 /** Only part 2 (`tsx -e` friendly), for quick runs. */
 export async function runDelivery(): Promise<void> {
+  const runs = Math.max(1, Number(process.env.HEARTH_BENCH_SYNC_RUNS ?? 1));
   for (const engine of engines()) {
-    await benchDelivery(engine, "long-poll");
-    await benchDelivery(engine, "WebSocket");
+    // Runs of the transports interleaved, so that both see the same load on the machine.
+    const results = new Map<Transport, DeliveryResult[]>();
+    for (let run = 0; run < runs; run++) {
+      for (const transport of selectedTransports()) {
+        const result = await benchDelivery(engine, transport);
+        results.set(transport, [...(results.get(transport) ?? []), result]);
+        printDelivery(`${engine}, ${transport}${runs > 1 ? ` #${run + 1}` : ""}`, result);
+      }
+    }
+    if (runs > 1) for (const [transport, list] of results) printDelivery(`${engine}, ${transport}, median of ${runs}`, medianResult(list));
   }
 }
 
 export async function run(): Promise<void> {
-  await runInitialSync();
-  await runDelivery();
+  const parts = process.env.HEARTH_BENCH_SYNC_PARTS?.toLowerCase();
+  if (parts !== "delivery") await runInitialSync();
+  if (parts !== "initial") await runDelivery();
 }
