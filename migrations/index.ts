@@ -37,6 +37,7 @@ import { KeyRoomMembershipsByOrdering1763700400400 } from "./1763700400400-key-r
 import { CreatePushRules1763700500100 } from "./1763700500100-create-push-rules.js";
 import { CreateEventPushActions1763700500200 } from "./1763700500200-create-event-push-actions.js";
 import { AddUiAuthSessionFlows1763700600100 } from "./1763700600100-add-ui-auth-session-flows.js";
+import { CreateLoginTokens1763700600200 } from "./1763700600200-create-login-tokens.js";
 
 export const migrations = [
   CreateUsers1763700001000,
@@ -74,4 +75,5 @@ export const migrations = [
   CreatePushRules1763700500100,
   CreateEventPushActions1763700500200,
   AddUiAuthSessionFlows1763700600100,
+  CreateLoginTokens1763700600200,
 ];
