@@ -2,10 +2,12 @@ import { expect } from "chai";
 import type { JsonObject } from "../../../src/matrix/pdu-json.js";
 import type { Pdu } from "../../../src/room/pdu.js";
 import { EventPushEvaluator } from "../../../src/services/push/event-push-evaluator.js";
-import { PushRules } from "../../../src/services/push/push-rules.js";
+import { PushRules, type PushContext, type PushOutcome } from "../../../src/services/push/push-rules.js";
 import { buildPushRuleset } from "../../../src/services/push/push-ruleset.js";
 import type { RoomPushState } from "../../../src/services/push/room-push-states.js";
+import { RulesetShapes } from "../../../src/services/push/ruleset-shapes.js";
 import { MAIN_THREAD } from "../../../src/storage/stores/event-push-actions-store.js";
+import type { StoredPushRule } from "../../../src/storage/stores/push-rules-store.js";
 import { mkMembership } from "../../helpers/event-builders.js";
 import { ALICE, BOB, DAVE, RoomBuilder } from "../../helpers/room-builder.js";
 
@@ -17,6 +19,19 @@ describe("EventPushEvaluator", () => {
   let ignored: Map<string, Set<string>>;
   let customRules: Map<string, PushRules>;
   let evaluator: EventPushEvaluator;
+  let shapes: RulesetShapes;
+  let evaluations: number;
+
+  /** Users without stored rules, as PushRulesService compiles them (with their shape); counts evaluations. */
+  class CountingRules extends PushRules {
+    override evaluate(event: JsonObject, ctx: PushContext): PushOutcome | null {
+      evaluations++;
+      return super.evaluate(event, ctx);
+    }
+  }
+  function defaultRules(userId: string, stored: StoredPushRule[] = []): PushRules {
+    return new CountingRules(buildPushRuleset(userId, stored), shapes.shapeOf(userId, stored));
+  }
 
   /** ALICE, DAVE (local) and BOB (remote) joined. */
   function state(extra: Partial<RoomPushState> = {}): RoomPushState {
@@ -43,10 +58,12 @@ describe("EventPushEvaluator", () => {
     events = new Map(room.events.map((e) => [e.eventId, e]));
     ignored = new Map();
     customRules = new Map();
+    shapes = new RulesetShapes();
+    evaluations = 0;
     evaluator = new EventPushEvaluator({
       isLocal: (userId) => userId.endsWith(":alpha.test"),
       events: { getEvents: async (ids) => new Map([...ids].flatMap((id) => (events.has(id) ? [[id, events.get(id)!] as const] : []))) },
-      rules: { getCompiledRules: async (userIds) => new Map(userIds.map((u) => [u, customRules.get(u) ?? new PushRules(buildPushRuleset(u, []))])) },
+      rules: { getCompiledRules: async (userIds) => new Map(userIds.map((u) => [u, customRules.get(u) ?? defaultRules(u)])) },
       ignoredUsers: async (userId) => ignored.get(userId) ?? new Set(),
     });
   });
@@ -94,6 +111,59 @@ describe("EventPushEvaluator", () => {
     const invite = room.send(ALICE, mkMembership(ERIN, "invite"));
     const { actions } = await evaluator.evaluate(invite, 5, state());
     expect(actions.map((a) => a.userId)).to.deep.equal([ERIN]);
+  });
+
+  describe("users sharing a ruleset shape", () => {
+    const others = Array.from({ length: 40 }, (_, i) => `@user${i}:alpha.test`);
+    /** ALICE, DAVE and 40 more local users joined, BOB (remote) too. */
+    function bigState(): RoomPushState {
+      const localMembers = new Map(state().localMembers);
+      for (const userId of others) localMembers.set(userId, `$member-${userId}`);
+      return state({ localMembers, joinedCount: localMembers.size + 1 });
+    }
+
+    it("evaluates the rules of users with the server-default rules once per event, not once per member", async () => {
+      const join = room.send(BOB, mkMembership(BOB, "join", { displayname: "Bob again" }));
+      expect((await evaluator.evaluate(join, 1, bigState())).actions).to.deep.equal([]);
+      expect(evaluations).to.equal(1);
+      evaluations = 0;
+      const message = await evaluator.evaluate(send(BOB, { msgtype: "m.text", body: "hi all" }), 2, bigState());
+      expect(message.actions).to.have.length(42);
+      expect(evaluations).to.equal(1);
+    });
+
+    it("still evaluates a user whose own override rule matches member events: they are notified of a join", async () => {
+      const memberRule: StoredPushRule = {
+        kind: "override",
+        ruleId: "joins",
+        priority: 1,
+        conditions: [{ kind: "event_match", key: "type", pattern: "m.room.member" }],
+        pattern: null,
+        actions: ["notify"],
+        enabled: true,
+      };
+      customRules.set(DAVE, defaultRules(DAVE, [memberRule]));
+      const join = room.send(BOB, mkMembership(BOB, "join", { displayname: "Bob again" }));
+      const { actions } = await evaluator.evaluate(join, 3, bigState());
+      expect(actions).to.deep.equal([{ userId: DAVE, roomId: room.roomId, streamOrdering: 3, threadId: MAIN_THREAD, highlight: false }]);
+      expect(evaluations).to.equal(2);
+    });
+
+    it("highlights only the users a message mentions, and notifies only the user an invite is for", async () => {
+      const mention = send(BOB, { msgtype: "m.text", body: "hey", "m.mentions": { user_ids: [others[3]!, DAVE] } });
+      const { actions } = await evaluator.evaluate(mention, 4, bigState());
+      expect(actions.filter((a) => a.highlight).map((a) => a.userId).sort()).to.deep.equal([DAVE, others[3]].sort());
+      expect(actions).to.have.length(42);
+      const invite = room.send(ALICE, mkMembership(ERIN, "invite"));
+      expect((await evaluator.evaluate(invite, 5, bigState())).actions.map((a) => a.userId)).to.deep.equal([ERIN]);
+    });
+
+    it("leaves out a user of a shared outcome who ignores the sender", async () => {
+      ignored.set(others[7]!, new Set([BOB]));
+      const { actions } = await evaluator.evaluate(send(BOB, { msgtype: "m.text", body: "hi" }), 6, bigState());
+      expect(actions.map((a) => a.userId)).to.not.include(others[7]);
+      expect(actions).to.have.length(41);
+    });
   });
 
   it("files thread replies, and events relating to them, under the thread root", async () => {

@@ -16,6 +16,11 @@ describe("compileGlob", () => {
       expect(lunch.test("lunc")).to.equal(false);
     });
 
+    it("compiles a pattern once: every rule using it shares the expression", () => {
+      expect(compileGlob("m.room.member", "whole")).to.equal(compileGlob("m.room.member", "whole"));
+      expect(compileGlob("m.room.member", "words")).to.not.equal(compileGlob("m.room.member", "whole"));
+    });
+
     it("must match the entire value", () => {
       expect(compileGlob("m.notice", "whole").test("m.notice")).to.equal(true);
       expect(compileGlob("m.notice", "whole").test("xm.notice")).to.equal(false);

@@ -136,6 +136,16 @@ withAllDatabases("PushRulesService", (getDb) => {
     expect(after.evaluate(MESSAGE, CTX)).to.include({ ruleId: "@bob:hs.test", notify: false });
   });
 
+  it("gives users who changed nothing one ruleset shape, and a user who changed a rule another", async () => {
+    const compiled = await service.getCompiledRules([ME, "@carol:hs.test"]);
+    expect(compiled.get(ME)!.shape).to.not.equal(null);
+    expect(compiled.get(ME)!.shape).to.equal(compiled.get("@carol:hs.test")!.shape);
+    await service.setEnabled(ME, "override", ".m.rule.member_event", false);
+    const after = await service.getCompiledRules([ME, "@carol:hs.test"]);
+    expect(after.get(ME)!.shape).to.not.equal(null);
+    expect(after.get(ME)!.shape).to.not.equal(after.get("@carol:hs.test")!.shape);
+  });
+
   it("serializes one user's concurrent changes", async () => {
     await Promise.all(["a", "b", "c", "d"].map((id) => put("override", id)));
     expect((await ids("override")).sort()).to.deep.equal(["a", "b", "c", "d"]);

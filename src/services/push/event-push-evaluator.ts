@@ -13,13 +13,18 @@
  * be marked as read": a local sender's notifications before it in its thread are cleared (a
  * join clears the invite's). A local user who leaves (or is kicked or banned) has all of the
  * room's cleared, so a later join starts from nothing.
+ *
+ * Users whose rules have the same shape (ruleset-shapes.ts: the server defaults, for most) share
+ * one evaluation per event, but those the event singles out (mentions, invites): a join to a
+ * room of thousands evaluates rules a few times, not once per member.
  */
 import type { JsonObject } from "../../matrix/pdu-json.js";
 import type { Pdu } from "../../room/pdu.js";
 import { isJsonObject } from "../../room/is-json-object.js";
 import { MAIN_THREAD, type PushActionRow } from "../../storage/stores/event-push-actions-store.js";
-import type { PushContext, PushRules } from "./push-rules.js";
+import type { PushContext, PushOutcome, PushRules } from "./push-rules.js";
 import { notificationPermission, type RoomPushState } from "./room-push-states.js";
+import type { RulesetShape } from "./ruleset-shapes.js";
 
 /** "implementations are encouraged to do a maximum of 3 hops to find a thread". */
 const MAX_THREAD_HOPS = 3;
@@ -76,12 +81,23 @@ export class EventPushEvaluator {
     const names = await this.displayNames(recipients, rules, state);
     const event: JsonObject = { ...(pdu.json as JsonObject), event_id: pdu.eventId, room_id: roomId };
     const senderHasNotificationPermission = notificationPermission(state, sender);
+    const roomCtx: PushContext = { roomMemberCount: state.joinedCount, displayName: null, senderHasNotificationPermission };
+    // Users of a ruleset shape share its outcome, but those the event singles out (ruleset-shapes.ts).
+    const shared = new Map<RulesetShape, { readonly singledOut: ReadonlySet<string> | "everyone"; outcome: PushOutcome | null | undefined }>();
     for (const userId of recipients) {
       const userRules = rules.get(userId);
-      if (userRules === undefined || (await this.deps.ignoredUsers(userId)).has(sender)) continue;
-      const ctx: PushContext = { roomMemberCount: state.joinedCount, displayName: names.get(userId) ?? null, senderHasNotificationPermission };
-      const outcome = userRules.evaluate(event, ctx);
-      if (outcome === null || !outcome.notify) continue;
+      if (userRules === undefined) continue;
+      const shape = userRules.shape;
+      let sharing = shape === null ? undefined : shared.get(shape);
+      if (shape !== null && sharing === undefined) shared.set(shape, (sharing = { singledOut: shape.singledOut(event, roomCtx), outcome: undefined }));
+      if (sharing !== undefined && (sharing.singledOut === "everyone" || sharing.singledOut.has(userId))) sharing = undefined;
+      let outcome = sharing?.outcome;
+      if (outcome === undefined) {
+        const displayName = names.get(userId) ?? null;
+        outcome = userRules.evaluate(event, displayName === null ? roomCtx : { ...roomCtx, displayName });
+        if (sharing !== undefined) sharing.outcome = outcome;
+      }
+      if (outcome === null || !outcome.notify || (await this.deps.ignoredUsers(userId)).has(sender)) continue;
       actions.push({ userId, roomId, streamOrdering, threadId: await threadOf(), highlight: outcome.highlight });
     }
     return { actions, reads };

@@ -12,14 +12,29 @@
  *   value, or any character not in the sets [A-Z], [a-z], [0-9] or _."
  */
 
+import { LruCache } from "../../storage/lru-cache.js";
+
 /** Characters with a meaning in a `u`-flag regular expression (only these may be escaped). */
 const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
 const NOT_WORD = "[^A-Za-z0-9_]";
 
 export type GlobMode = "whole" | "words";
 
+/**
+ * Compiled patterns, shared by every user's rules (most are the default rules' own). A pattern's
+ * expression has no `g` or `y` flag, so `test` keeps no state in it and sharing it is safe.
+ */
+const compiled = new LruCache<string, RegExp>(10_000);
+
 /** The regular expression of `pattern` (compile once, test many). */
 export function compileGlob(pattern: string, mode: GlobMode): RegExp {
+  const key = `${mode}\u0000${pattern}`;
+  let regex = compiled.get(key);
+  if (regex === undefined) compiled.set(key, (regex = globToRegExp(pattern, mode)));
+  return regex;
+}
+
+function globToRegExp(pattern: string, mode: GlobMode): RegExp {
   let source = "";
   let lastWasStar = false;
   for (const ch of pattern) {

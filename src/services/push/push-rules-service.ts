@@ -20,6 +20,7 @@ import type { AccountDataService } from "../account-data.js";
 import { checkActions, checkConditions, checkNewRuleId } from "./push-rule-checks.js";
 import { PushRules } from "./push-rules.js";
 import { buildPushRuleset, isServerDefaultRuleId, ownRulesInOrder } from "./push-ruleset.js";
+import { RulesetShapes } from "./ruleset-shapes.js";
 
 /** The account data type push rules are shown as. */
 export const PUSH_RULES_ACCOUNT_DATA = "m.push_rules";
@@ -47,6 +48,8 @@ export interface SetPushRuleRequest {
 
 export class PushRulesService {
   private readonly compiled: LruCache<string, PushRules>;
+  /** Users with the same rules but for their IDs share a shape: the worker evaluates one of them. */
+  private readonly shapes = new RulesetShapes();
   /** Bumped by every change: a load that overlapped one does not fill the cache. */
   private changes = 0;
   private readonly queues = new Map<string, Promise<void>>();
@@ -80,7 +83,8 @@ export class PushRulesService {
     const changes = this.changes;
     const stored = await this.deps.store.selectPushRulesOfUsers(missing);
     for (const userId of missing) {
-      const rules = new PushRules(buildPushRuleset(userId, stored.get(userId) ?? []));
+      const own = stored.get(userId) ?? [];
+      const rules = new PushRules(buildPushRuleset(userId, own), this.shapes.shapeOf(userId, own));
       if (changes === this.changes) this.compiled.set(userId, rules);
       out.set(userId, rules);
     }

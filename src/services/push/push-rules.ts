@@ -26,6 +26,7 @@ import { isJsonObject } from "../../room/is-json-object.js";
 import { parseDottedPath } from "../../matrix/dotted-path.js";
 import { lookupProperty } from "./event-property-path.js";
 import { compileGlob, compileLiteralWords } from "./push-glob.js";
+import type { RulesetShape } from "./ruleset-shapes.js";
 
 /** What conditions need to know about the room and the user whose rules these are. */
 export interface PushContext {
@@ -66,16 +67,20 @@ export class PushRules {
   private readonly rules: CompiledRule[] = [];
   private lastName: { name: string; regex: RegExp } | null = null;
 
-  constructor(ruleset: Partial<PushRulesetJson>) {
-    let usesDisplayName = false;
+  /**
+   * `shape`: what users with this ruleset but for their IDs share (ruleset-shapes.ts), if it
+   * has one.
+   */
+  constructor(
+    ruleset: Partial<PushRulesetJson>,
+    readonly shape: RulesetShape | null = null,
+  ) {
     for (const kind of PUSH_RULE_KINDS) {
       for (const rule of ruleset[kind] ?? []) {
-        if (!rule.enabled) continue;
-        if (rule.conditions?.some((c) => c.kind === "contains_display_name")) usesDisplayName = true;
-        this.rules.push({ matches: this.compileRule(kind, rule), outcome: outcomeOf(kind, rule) });
+        if (rule.enabled) this.rules.push({ matches: this.compileRule(kind, rule), outcome: outcomeOf(kind, rule) });
       }
     }
-    this.usesDisplayName = usesDisplayName;
+    this.usesDisplayName = rulesetUsesDisplayName(ruleset);
   }
 
   /** The outcome of the first enabled rule matching `event` (client-format JSON), or null when none does. */
@@ -159,6 +164,11 @@ export class PushRules {
     if (this.lastName?.name !== name) this.lastName = { name, regex: compileLiteralWords(name) };
     return this.lastName.regex;
   }
+}
+
+/** Whether an enabled rule of `ruleset` has a `contains_display_name` condition. */
+export function rulesetUsesDisplayName(ruleset: Partial<PushRulesetJson>): boolean {
+  return PUSH_RULE_KINDS.some((kind) => (ruleset[kind] ?? []).some((rule) => rule.enabled && rule.conditions?.some((c) => c.kind === "contains_display_name") === true));
 }
 
 /**
