@@ -20,6 +20,7 @@ import { AppserviceRegistry } from "./services/appservices/appservice-registry.j
 import { AccessTokenAuth } from "./services/auth/access-token-auth.js";
 import { AccessTokenCache } from "./services/auth/access-token-cache.js";
 import { LoginService } from "./services/auth/login-service.js";
+import { LoginTokenService } from "./services/auth/login-token-service.js";
 import { SessionService } from "./services/auth/session-service.js";
 import { SharedSecretRegistration } from "./services/auth/shared-secret-registration.js";
 import { UiaService } from "./services/auth/uiaa.js";
@@ -33,6 +34,7 @@ import { UserService } from "./services/users/user-service.js";
 import type { HearthDataSource } from "./storage/data-source.js";
 import { AccessTokensStore } from "./storage/stores/access-tokens-store.js";
 import { DevicesStore } from "./storage/stores/devices-store.js";
+import { LoginTokensStore } from "./storage/stores/login-tokens-store.js";
 import { RegistrationTokensStore } from "./storage/stores/registration-tokens-store.js";
 import { UiAuthSessionsStore } from "./storage/stores/ui-auth-sessions-store.js";
 import { UsersStore } from "./storage/stores/users-store.js";
@@ -103,6 +105,7 @@ export function buildAccountServices(config: Config, db: HearthDataSource, optio
   });
   const uia = new UiaService({ db, serverName, sessions: new UiAuthSessionsStore(db), registrationTokens: registrationTokensStore, users });
   const registrationTokens = new RegistrationTokenService({ db, tokens: registrationTokensStore });
+  const loginTokens = new LoginTokenService({ db, tokens: new LoginTokensStore(db), uia });
   const registration = new RegistrationService({
     serverName,
     settings: { enabled: config.registration.enabled, requireToken: config.registration.require_token, allowGuests: config.registration.allow_guests },
@@ -138,12 +141,13 @@ export function buildAccountServices(config: Config, db: HearthDataSource, optio
     registrationTokens,
     rateLimiter,
     routes: {
-      login: { serverName, login: new LoginService({ serverName, users, sessions, appservices }) },
+      login: { serverName, login: new LoginService({ serverName, users, sessions, appservices, loginTokens }) },
+      loginToken: { loginTokens },
       sessions,
       register: { serverName, registration },
       accounts,
       devices,
-      capabilities: { roomVersions: { default: DEFAULT_ROOM_VERSION, available: [...ROOM_VERSIONS.keys()] } },
+      capabilities: { roomVersions: { default: DEFAULT_ROOM_VERSION, available: [...ROOM_VERSIONS.keys()] }, getLoginToken: true },
       adminRegister: { serverName, sharedSecret },
       authFallback: { uia },
       appservice: { registry: appservices, pinger: new AppservicePinger() },

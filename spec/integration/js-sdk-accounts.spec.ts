@@ -37,7 +37,7 @@ for (const engine of testEngines()) {
 
     it("registers, logs in, refreshes, manages devices, logs out and deactivates", async () => {
       const anonymous = client({ baseUrl: hs.baseUrl });
-      expect((await anonymous.loginFlows()).flows.map((f) => f.type)).to.deep.equal(["m.login.password"]);
+      expect((await anonymous.loginFlows()).flows.map((f) => f.type)).to.deep.equal(["m.login.password", "m.login.token"]);
       expect(await anonymous.isUsernameAvailable("alice")).to.equal(true);
 
       // Registration: InteractiveAuth gets the flows from the 401, then submits m.login.dummy.

@@ -14,11 +14,11 @@ for (const engine of testEngines()) {
     });
     after(() => hs.stop());
 
-    it("GET /login offers m.login.password, on the r0 and v3 paths", async () => {
+    it("GET /login offers m.login.password, and m.login.token with get_login_token, on the r0 and v3 paths", async () => {
       for (const version of ["r0", "v3"]) {
         const res = await call(hs, "GET", `/_matrix/client/${version}/login`);
         expect(res.status).to.equal(200);
-        expect(res.body).to.deep.equal({ flows: [{ type: "m.login.password" }] });
+        expect(res.body).to.deep.equal({ flows: [{ type: "m.login.password" }, { type: "m.login.token", get_login_token: true }] });
       }
     });
 
@@ -57,7 +57,7 @@ for (const engine of testEngines()) {
     });
 
     it("refuses login types it does not offer with 400 M_UNKNOWN", async () => {
-      for (const type of ["m.login.token", "m.login.sso", "org.example.magic"]) {
+      for (const type of ["m.login.sso", "org.example.magic"]) {
         const res = await call(hs, "POST", "/_matrix/client/v3/login", { body: { type, token: "abc" } });
         expect([res.status, res.body.errcode], type).to.deep.equal([400, "M_UNKNOWN"]);
       }

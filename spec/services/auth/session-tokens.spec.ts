@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { newAccessToken, newDeviceId, newRefreshToken, newUiaSessionId } from "../../../src/services/auth/session-tokens.js";
+import { newAccessToken, newDeviceId, newLoginToken, newRefreshToken, newUiaSessionId } from "../../../src/services/auth/session-tokens.js";
 
 describe("session tokens", () => {
   it("access and refresh tokens are prefixed, 40 random alphanumerics, never repeated", () => {
@@ -9,6 +9,12 @@ describe("session tokens", () => {
     expect(refresh.size).to.equal(200);
     for (const token of access) expect(token).to.match(/^hat_[A-Za-z0-9]{40}$/);
     for (const token of refresh) expect(token).to.match(/^hrt_[A-Za-z0-9]{40}$/);
+  });
+
+  it("login tokens are prefixed, 40 random alphanumerics, never repeated", () => {
+    const tokens = new Set(Array.from({ length: 200 }, newLoginToken));
+    expect(tokens.size).to.equal(200);
+    for (const token of tokens) expect(token).to.match(/^hlt_[A-Za-z0-9]{40}$/);
   });
 
   it("device IDs are ten upper-case letters, every letter in use", () => {

@@ -1,8 +1,8 @@
 /**
- * The routes of accounts and sessions: login, logout, token refresh, registration, account
- * management (password, deactivation, third-party identifiers), devices, capabilities, and the
- * shared-secret registration admin API; the User-Interactive Authentication fallback pages; and
- * the application services' ping.
+ * The routes of accounts and sessions: login and login tokens, logout, token refresh,
+ * registration, account management (password, deactivation, third-party identifiers), devices,
+ * capabilities, and the shared-secret registration admin API; the User-Interactive
+ * Authentication fallback pages; and the application services' ping.
  */
 import { add3PID, bind3PID, delete3pidFromAccount, getAccount3PIDs, post3PIDs, requestTokenTo3PIDEmail, requestTokenTo3PIDMSISDN, unbind3pidFromAccount } from "../../matrix/endpoints/client/account-3pid.js";
 import { changePassword, deactivateAccount, requestTokenToResetPasswordEmail, requestTokenToResetPasswordMSISDN } from "../../matrix/endpoints/client/account.js";
@@ -12,6 +12,7 @@ import { getAuthFallback, submitAuthFallback } from "../../matrix/endpoints/clie
 import { getCapabilities } from "../../matrix/endpoints/client/capabilities.js";
 import { deleteDevice, deleteDevices, getDevice, getDevices, updateDevice } from "../../matrix/endpoints/client/devices.js";
 import { getLoginFlows, login } from "../../matrix/endpoints/client/login.js";
+import { generateLoginToken } from "../../matrix/endpoints/client/login-token.js";
 import { logout, logoutAll } from "../../matrix/endpoints/client/logout.js";
 import { refresh } from "../../matrix/endpoints/client/refresh.js";
 import { requestTokenToRegisterEmail, requestTokenToRegisterMSISDN } from "../../matrix/endpoints/client/register-request-token.js";
@@ -41,6 +42,7 @@ import { handleGetAuthFallback, handleSubmitAuthFallback, type AuthFallbackDeps 
 import { handleGetCapabilities, type CapabilitiesDeps } from "./capabilities.js";
 import { handleDeleteDevice, handleDeleteDevices, handleGetDevice, handleGetDevices, handleUpdateDevice, type DevicesDeps } from "./devices.js";
 import { handleGetLoginFlows, handleLogin, type LoginDeps } from "./login.js";
+import { handleGenerateLoginToken, type LoginTokenDeps } from "./login-token.js";
 import { handleLogout, handleLogoutAll, type LogoutDeps } from "./logout.js";
 import { handleRefresh, type RefreshDeps } from "./refresh.js";
 import { handleRequestTokenToRegisterEmail, handleRequestTokenToRegisterMSISDN } from "./register-request-token.js";
@@ -49,6 +51,7 @@ import { handleGetTokenOwner } from "./whoami.js";
 
 export interface AccountRoutesDeps {
   readonly login: LoginDeps;
+  readonly loginToken: LoginTokenDeps;
   readonly sessions: LogoutDeps["sessions"] & RefreshDeps["sessions"];
   readonly register: RegisterDeps;
   readonly accounts: AccountDeps["accounts"] & DevicesDeps["accounts"];
@@ -65,6 +68,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Route[] {
   return [
     route(getLoginFlows, handleGetLoginFlows(deps.login)),
     route(login, handleLogin(deps.login)),
+    route(generateLoginToken, handleGenerateLoginToken(deps.loginToken)),
     route(logout, handleLogout(deps)),
     route(logoutAll, handleLogoutAll(deps)),
     route(refresh, handleRefresh(deps)),

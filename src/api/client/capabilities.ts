@@ -4,6 +4,8 @@ import type { EndpointHandler } from "../../http/endpoint-types.js";
 export interface CapabilitiesDeps {
   /** The version new rooms get, and every version this server knows (all stable). */
   readonly roomVersions: { readonly default: string; readonly available: readonly string[] };
+  /** Whether `POST /login/get_token` is served. */
+  readonly getLoginToken?: boolean;
 }
 
 /**
@@ -13,7 +15,9 @@ export interface CapabilitiesDeps {
  * - `m.change_password`: /account/password works;
  * - `m.set_displayname`, `m.set_avatar_url`: users may change their profile;
  * - `m.3pid_changes`: disabled, this server keeps no third-party identifiers;
- * - `m.room_versions`: every supported version is stable.
+ * - `m.room_versions`: every supported version is stable;
+ * - `m.get_login_token`: whether this user may use `POST /login/get_token` (served, and not a
+ *   guest: "When not listed, clients SHOULD assume the user is unable to generate tokens").
  */
 export function handleGetCapabilities(deps: CapabilitiesDeps): EndpointHandler<typeof getCapabilities> {
   const available: Record<string, "stable"> = {};
@@ -25,6 +29,7 @@ export function handleGetCapabilities(deps: CapabilitiesDeps): EndpointHandler<t
     "m.set_avatar_url": { enabled: true },
     "m.3pid_changes": { enabled: false },
   };
-  const response = { capabilities };
-  return () => response;
+  const response = { capabilities: { ...capabilities, "m.get_login_token": { enabled: deps.getLoginToken === true } } };
+  const guestResponse = { capabilities: { ...capabilities, "m.get_login_token": { enabled: false } } };
+  return (request) => (request.requester.isGuest ? guestResponse : response);
 }

@@ -1,4 +1,5 @@
-import { getLoginFlows, login, type SessionResponseJson } from "../../matrix/endpoints/client/login.js";
+import { LoginType } from "../../matrix/endpoints/client/account-auth.js";
+import { getLoginFlows, login, type LoginFlowJson, type SessionResponseJson } from "../../matrix/endpoints/client/login.js";
 import type { EndpointHandler } from "../../http/endpoint-types.js";
 import type { LoginService } from "../../services/auth/login-service.js";
 import type { IssuedSession } from "../../services/auth/session-service.js";
@@ -11,9 +12,13 @@ export interface LoginDeps {
 /**
  * GET /_matrix/client/v3/login
  * https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3login
+ *
+ * Login tokens here come from `POST /login/get_token` (there is no SSO), so `m.login.token` is
+ * offered with `get_login_token: true`.
  */
 export function handleGetLoginFlows(deps: LoginDeps): EndpointHandler<typeof getLoginFlows> {
-  const response = { flows: deps.login.loginTypes().map((type) => ({ type })) };
+  const flow = (type: string): LoginFlowJson => (type === LoginType.Token ? { type, get_login_token: true } : { type });
+  const response = { flows: deps.login.loginTypes().map(flow) };
   return () => response;
 }
 

@@ -20,6 +20,11 @@ export function newRefreshToken(): string {
   return `hrt_${randomString(SECRET_LENGTH)}`;
 }
 
+/** A single-use `m.login.token` token (POST /login/get_token). */
+export function newLoginToken(): string {
+  return `hlt_${randomString(SECRET_LENGTH)}`;
+}
+
 /** A session ID for User-Interactive Authentication: unguessable, `[A-Za-z0-9]`. */
 export function newUiaSessionId(): string {
   return randomString(32);

@@ -37,6 +37,8 @@ export interface UiaResponseJson {
 /** Stage and login types this server offers. */
 export const LoginType = {
   Password: "m.login.password",
+  /** A single-use token from `POST /login/get_token`, for `POST /login`. */
+  Token: "m.login.token",
   /** Appservices only, with their `as_token`: `POST /register` and `POST /login`. */
   ApplicationService: "m.login.application_service",
   Dummy: "m.login.dummy",

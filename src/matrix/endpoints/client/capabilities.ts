@@ -21,6 +21,7 @@ export interface CapabilitiesJson {
   "m.set_displayname"?: BooleanCapabilityJson;
   "m.set_avatar_url"?: BooleanCapabilityJson;
   "m.3pid_changes"?: BooleanCapabilityJson;
+  "m.get_login_token"?: BooleanCapabilityJson;
   [capability: string]: unknown;
 }
 
