@@ -24,7 +24,6 @@ import { RoomPositions } from "./services/rooms/room-positions.js";
 import { RoomStateView } from "./services/rooms/room-state-view.js";
 import { RoomUpgradeService } from "./services/rooms/room-upgrade.js";
 import { RoomTimelineService } from "./services/rooms/timeline.js";
-import { TurnCoalescingSender } from "./services/rooms/turn-coalescing-sender.js";
 import { UserDirectoryService } from "./services/rooms/user-directory.js";
 import { RoomVisibility } from "./services/rooms/visibility.js";
 import type { HearthDataSource } from "./storage/data-source.js";
@@ -111,10 +110,8 @@ export function buildRoomServices(db: HearthDataSource, options: RoomServicesOpt
   });
   const directory = new RoomDirectoryService({ db, serverName, rooms: stores.rooms, members: stores.currentState, reader: persister, isServerAdmin });
   const creation = new RoomCreationService({ serverName, persister, reader: persister, profiles, aliases, directory });
-  // Client sends and joins come many at once under load: those of one turn share a batch.
-  const coalescing = new TurnCoalescingSender(persister);
-  const membership = new MembershipService({ serverName, persister: coalescing, reader: persister, profiles, rooms: stores.rooms, userRooms: stores.currentState });
-  const events = new RoomEventsService({ persister: coalescing, reader: persister, aliases });
+  const membership = new MembershipService({ serverName, persister, reader: persister, profiles, rooms: stores.rooms, userRooms: stores.currentState });
+  const events = new RoomEventsService({ persister, reader: persister, aliases });
   const forget = new ForgetRoomService({ db, reader: persister, store: forgottenStore });
   const timeline = new RoomTimelineService({ reader: persister, events: stores.events, positions, visibility, serializer });
   const state = new RoomStateView({ reader: persister, events: stores.events, positions, visibility, serializer });

@@ -147,6 +147,49 @@ withAllDatabases("EventPersister local events", (getDb) => {
   });
 });
 
+/** Runs `fn` from `count` separate callbacks of one turn of the event loop, as requests read from different sockets are. */
+function fromSeparateCallbacks<T>(count: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => new Promise<T>((resolve, reject) => setImmediate(() => fn(i).then(resolve, reject)))));
+}
+
+withAllDatabases("EventPersister group commit", (getDb) => {
+  // On SQLite a batch runs to its commit without waiting for I/O: started at once, each of
+  // these sends would take a transaction of its own (one notification each).
+  it("persists the sends of separate callbacks of one turn in one batch", async () => {
+    const { persister, notifications } = makePersister(getDb());
+    const roomId = await createPublicRoom(persister);
+    const before = notifications.length;
+    const sent = await fromSeparateCallbacks(5, (i) =>
+      persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: `m${i}` } }));
+    expect(notifications.length - before).to.equal(1);
+    expect(new Set(sent.map((s) => s.pdu.eventId)).size).to.equal(5);
+    expect(sent.map((s) => s.streamOrdering)).to.deep.equal([...sent.map((s) => s.streamOrdering)].sort((a, b) => a - b));
+  });
+
+  it("starts a turn's batch only after that turn's callbacks have run", async () => {
+    const { persister } = makePersister(getDb());
+    const roomId = await createPublicRoom(persister);
+    const order: string[] = [];
+    const sent = fromSeparateCallbacks(3, async (i) => {
+      order.push(`callback ${i}`);
+      const event = await persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: `${i}` } });
+      order.push(`sent ${i}`);
+      return event;
+    });
+    await sent;
+    expect(order).to.deep.equal(["callback 0", "callback 1", "callback 2", "sent 0", "sent 1", "sent 2"]);
+  });
+
+  it("idle() waits for writes not yet handed to a batch", async () => {
+    const { persister, stores } = makePersister(getDb());
+    const roomId = await createPublicRoom(persister);
+    const sending = persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: "later" } });
+    await persister.idle();
+    const max = await stores.events.selectMaxStreamOrdering();
+    expect((await sending).streamOrdering).to.equal(max);
+  });
+});
+
 /** Every timeline event of the room passes the authorization rules against the state before it. */
 async function expectEveryEventAuthorized(persister: EventPersister, stores: ReturnType<typeof makePersister>["stores"], roomId: string): Promise<number> {
   const events = await stores.events.selectEventsInRoomAfter(roomId, 0, { limit: 100_000 });

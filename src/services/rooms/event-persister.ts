@@ -9,6 +9,13 @@
  * built and persisted together in the next one, each authorized in order against the state
  * after the one before. On SQLite (one writer) a single batch carries every ready room.
  *
+ * Writes reach that queue once per turn of the event loop (setImmediate), all of the turn's
+ * together: requests read from different sockets in one turn each run in their own I/O callback,
+ * and on SQLite a batch runs to its commit without yielding to I/O (better-sqlite3 is
+ * synchronous), so a batch started at once would carry only the first of them. Waiting for the
+ * check phase lets every request of the turn arrive, and the sync wake-ups of the previous
+ * batch, queued before, run first.
+ *
  * Received PDUs go through the numbered checks of inbound-pdu-handler.ts first; only their last
  * step (soft failure against the current state) and the write happen under the room's writer.
  */
@@ -60,6 +67,10 @@ export class EventPersister {
   private readonly inFlightTxns = new Map<string, Promise<PersistedEvent>>();
   /** Serializes the events insert of concurrent batches (see event-persister-positions.ts). */
   private insertTail: Promise<unknown> = Promise.resolve();
+  /** Writes of this turn of the event loop, handed to the queue together at its check phase. */
+  private turn: Array<{ roomId: string; item: WorkItem }> = [];
+  /** Settles once this turn's writes are in the queue; null when none are waiting. */
+  private turnHandedOver: Promise<void> | null = null;
 
   constructor(private readonly deps: EventPersisterDeps) {
     const options = deps.options ?? {};
@@ -148,9 +159,24 @@ export class EventPersister {
     return this.accessor.getRoomVersion(roomId);
   }
 
-  /** Resolves once every queued write has been persisted (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.queue.idle();
+  /** Resolves once every write asked for so far has been persisted (tests, shutdown). */
+  async idle(): Promise<void> {
+    if (this.turnHandedOver !== null) await this.turnHandedOver;
+    await this.queue.idle();
+  }
+
+  /** Queues a write with the rest of this turn's (see the top of this file). */
+  private enqueue(roomId: string, item: WorkItem): void {
+    this.turn.push({ roomId, item });
+    this.turnHandedOver ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        const writes = this.turn;
+        this.turn = [];
+        this.turnHandedOver = null;
+        for (const write of writes) this.queue.push(write.roomId, write.item);
+        resolve();
+      }),
+    );
   }
 
   private async persistLocal(req: LocalEventRequest): Promise<PersistedEvent> {
@@ -169,7 +195,7 @@ export class EventPersister {
       roomId = req.roomId;
     }
     const entry = await new Promise<BatchEvent>((resolve, reject) => {
-      this.queue.push(roomId, { kind: "local", req, roomId, create, txn, settle: { resolve, reject } });
+      this.enqueue(roomId, { kind: "local", req, roomId, create, txn, settle: { resolve, reject } });
     });
     return { pdu: entry.pdu, streamOrdering: entry.streamOrdering, deduplicated: false };
   }
@@ -196,7 +222,7 @@ export class EventPersister {
   }
 
   private persistInbound(event: InboundEvent): Promise<{ entry: BatchEvent; softFailReason: string | null }> {
-    return new Promise((resolve, reject) => this.queue.push(event.pdu.roomId, { kind: "inbound", event, settle: { resolve, reject } }));
+    return new Promise((resolve, reject) => this.enqueue(event.pdu.roomId, { kind: "inbound", event, settle: { resolve, reject } }));
   }
 
   /** One transaction for every item of `rooms`; settles each item. Never rejects. */
