@@ -80,6 +80,77 @@ withAllDatabases("EventPersister local events", (getDb) => {
     expect(other.pdu.eventId).to.not.equal(first.pdu.eventId);
   });
 
+  it("answers a retry from memory once the first send has committed, without reading storage", async () => {
+    const { persister, stores } = makePersister(getDb());
+    const roomId = await createPublicRoom(persister);
+    const reads: string[][] = [];
+    const select = stores.txnIds.selectEventIdsByTxnIds.bind(stores.txnIds);
+    stores.txnIds.selectEventIdsByTxnIds = (userId, deviceId, txnIds, em) => {
+      reads.push([...txnIds]);
+      return select(userId, deviceId, txnIds, em);
+    };
+    const req = { roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: "once" }, txn: { deviceId: "DEV", txnId: "t1" } };
+    const first = await persister.sendLocalEvent(req);
+    expect(reads).to.deep.equal([["t1"]]);
+    const retry = await persister.sendLocalEvent(req);
+    expect(retry).to.deep.include({ deduplicated: true, streamOrdering: first.streamOrdering });
+    expect(reads).to.have.length(1);
+  });
+
+  it("answers a retry whose transaction has left the memory from storage", async () => {
+    const { persister } = makePersister(getDb(), { txnCacheSize: 1 });
+    const roomId = await createPublicRoom(persister);
+    const send = (txnId: string) => persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: txnId }, txn: { deviceId: "DEV", txnId } });
+    const first = await send("t1");
+    await send("t2");
+    const retry = await send("t1");
+    expect(retry).to.deep.include({ deduplicated: true, streamOrdering: first.streamOrdering });
+  });
+
+  it("reads storage once per device for a batch's transaction IDs, and answers a repeat after a restart beside new sends", async () => {
+    const db = getDb();
+    const { persister } = makePersister(db);
+    const roomId = await createPublicRoom(persister);
+    const send = (p: EventPersister, txnId: string, deviceId = "DEV") =>
+      p.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: txnId }, txn: { deviceId, txnId } });
+    const old = await send(persister, "old");
+    await persister.idle();
+
+    const restarted = makePersister(db);
+    const reads: string[][] = [];
+    const select = restarted.stores.txnIds.selectEventIdsByTxnIds.bind(restarted.stores.txnIds);
+    restarted.stores.txnIds.selectEventIdsByTxnIds = (userId, deviceId, txnIds, em) => {
+      reads.push([deviceId, ...txnIds]);
+      return select(userId, deviceId, txnIds, em);
+    };
+    const before = restarted.notifications.length;
+    const [repeat, a, b, c] = await Promise.all([send(restarted.persister, "old"), send(restarted.persister, "a"), send(restarted.persister, "b"), send(restarted.persister, "c", "PHONE")]);
+    expect(reads).to.deep.equal([["DEV", "old", "a", "b"], ["PHONE", "c"]]);
+    expect(repeat).to.deep.include({ deduplicated: true, streamOrdering: old.streamOrdering });
+    expect(repeat.pdu.eventId).to.equal(old.pdu.eventId);
+    expect([a, b, c].map((e) => e.deduplicated)).to.deep.equal([false, false, false]);
+    expect(restarted.notifications.length - before).to.equal(1);
+  });
+
+  it("fails every send of a batch whose transaction fails, and goes on afterwards", async () => {
+    const { persister, stores } = makePersister(getDb());
+    const roomId = await createPublicRoom(persister);
+    const heads = await persister.getForwardExtremities(roomId);
+    const select = stores.txnIds.selectEventIdsByTxnIds.bind(stores.txnIds);
+    stores.txnIds.selectEventIdsByTxnIds = async () => {
+      throw new Error("disk on fire");
+    };
+    const send = (body: string, txnId?: string) =>
+      persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body }, txn: txnId === undefined ? undefined : { deviceId: "DEV", txnId } });
+    const results = await Promise.allSettled([send("plain"), send("with txn", "t1"), send("after")]);
+    expect(results.map((r) => r.status === "rejected" && (r.reason as Error).message)).to.deep.equal(["disk on fire", "disk on fire", "disk on fire"]);
+    stores.txnIds.selectEventIdsByTxnIds = select;
+    const again = await send("with txn", "t1");
+    expect(again.deduplicated).to.equal(false);
+    // Nothing of the failed batch is in the room.
+    expect(again.pdu.prevEventIds).to.deep.equal(heads);
+  });
+
   it("refuses an unauthorized event with 403 M_FORBIDDEN and the reason, storing nothing", async () => {
     const { persister, stores, notifications } = makePersister(getDb());
     const roomId = await createPublicRoom(persister);
@@ -160,7 +231,7 @@ withAllDatabases("EventPersister group commit", (getDb) => {
     const roomId = await createPublicRoom(persister);
     const before = notifications.length;
     const sent = await fromSeparateCallbacks(5, (i) =>
-      persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: `m${i}` } }));
+      persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: `m${i}` }, txn: { deviceId: "DEV", txnId: `t${i}` } }));
     expect(notifications.length - before).to.equal(1);
     expect(new Set(sent.map((s) => s.pdu.eventId)).size).to.equal(5);
     expect(sent.map((s) => s.streamOrdering)).to.deep.equal([...sent.map((s) => s.streamOrdering)].sort((a, b) => a - b));

@@ -137,9 +137,9 @@ export class EventBatch {
       }));
     await stores.currentState.insertRoomMemberships(tx, memberships);
     for (const { eventId, redactedBy } of this.redactions) await stores.events.updateEventRedactedBy(tx, eventId, redactedBy);
-    for (const e of this.events) {
-      if (e.txn) await stores.txnIds.insertEventTxnId(tx, { ...e.txn, eventId: e.pdu.eventId, createdTs: e.pdu.originServerTs });
-    }
+    const txns = [];
+    for (const e of this.events) if (e.txn) txns.push({ ...e.txn, eventId: e.pdu.eventId, createdTs: e.pdu.originServerTs });
+    await stores.txnIds.insertEventTxnIds(tx, txns);
   }
 }
 

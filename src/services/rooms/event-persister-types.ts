@@ -32,6 +32,8 @@ export interface EventPersisterStores {
 export interface EventPersisterOptions {
   /** Parsed events kept in memory. Default 10,000. */
   eventCacheSize?: number;
+  /** Client transaction IDs of recently sent events kept in memory (retries are answered without a read). Default 10,000. */
+  txnCacheSize?: number;
   /** Most events one transaction persists (group commit). Default 1,000. */
   maxBatchEvents?: number;
   /**

@@ -20,6 +20,7 @@
  * step (soft failure against the current state) and the write happen under the room's writer.
  */
 import { randomString } from "../../crypto/random-string.js";
+import type { EntityManager } from "typeorm";
 import { CanonicalJsonError } from "../../crypto/canonical-json.js";
 import { ErrCode, MatrixError } from "../../matrix/errors.js";
 import type { PduJson } from "../../matrix/pdu-json.js";
@@ -40,6 +41,7 @@ import type {
   ReceivePduOptions,
   ReceivePduResult,
 } from "./event-persister-types.js";
+import { SentTxnIds, txnKey, type SentTxn } from "./event-persister-txn-ids.js";
 import { InboundPduHandler } from "./inbound-pdu-handler.js";
 import { StateAccessor } from "./state-accessor.js";
 import { StateResolver } from "./state-resolver.js";
@@ -47,9 +49,18 @@ import { RoomHeadCache } from "./state-room-head.js";
 
 export type * from "./event-persister-types.js";
 
-type WorkItem =
-  | { kind: "local"; req: LocalEventRequest; roomId: string; create: Pdu | null; txn?: BatchEvent["txn"]; settle: Settle<BatchEvent> }
-  | { kind: "inbound"; event: InboundEvent; settle: Settle<{ entry: BatchEvent; softFailReason: string | null }> };
+interface LocalItem {
+  kind: "local";
+  req: LocalEventRequest;
+  roomId: string;
+  create: Pdu | null;
+  txn?: BatchEvent["txn"];
+  settle: Settle<PersistedEvent>;
+}
+
+type InboundResult = { entry: BatchEvent; softFailReason: string | null };
+type InboundItem = { kind: "inbound"; event: InboundEvent; settle: Settle<InboundResult> };
+type WorkItem = LocalItem | InboundItem;
 
 interface Settle<T> {
   resolve: (value: T) => void;
@@ -63,8 +74,9 @@ export class EventPersister {
   private readonly queue: KeyedBatchQueue<string, WorkItem>;
   private readonly tracker = new StreamOrderingTracker();
   private readonly inbound: InboundPduHandler;
-  /** Sends with a client transaction ID still being persisted, by user/device/txnId. */
+  /** Sends with a client transaction ID still being persisted, by txnKey. */
   private readonly inFlightTxns = new Map<string, Promise<PersistedEvent>>();
+  private readonly txnIds: SentTxnIds;
   /** Serializes the events insert of concurrent batches (see event-persister-positions.ts). */
   private insertTail: Promise<unknown> = Promise.resolve();
   /** Writes of this turn of the event loop, handed to the queue together at its check phase. */
@@ -82,6 +94,7 @@ export class EventPersister {
       concurrency: options.concurrentBatches ?? (sqlite ? 1 : 4),
       maxItems: options.maxBatchEvents ?? 1000,
     });
+    this.txnIds = new SentTxnIds(deps.stores.txnIds, options.txnCacheSize ?? 10_000);
     this.inbound = new InboundPduHandler(this.accessor, this.resolver, (event) => this.persistInbound(event));
   }
 
@@ -92,16 +105,13 @@ export class EventPersister {
    */
   async sendLocalEvent(req: LocalEventRequest): Promise<PersistedEvent> {
     if (!req.txn) return this.persistLocal(req);
-    const key = `${req.sender}\u0000${req.txn.deviceId}\u0000${req.txn.txnId}`;
+    const txn = { userId: req.sender, deviceId: req.txn.deviceId, txnId: req.txn.txnId };
+    const key = txnKey(txn);
     const inFlight = this.inFlightTxns.get(key);
     if (inFlight) return { ...(await inFlight), deduplicated: true };
-    const eventId = await this.deps.stores.txnIds.selectEventIdByTxnId(req.sender, req.txn.deviceId, req.txn.txnId);
-    if (eventId !== null) {
-      const entry = await this.accessor.getEntry(eventId);
-      if (entry) return { pdu: entry.pdu, streamOrdering: entry.streamOrdering, deduplicated: true };
-    }
-    const again = this.inFlightTxns.get(key);
-    if (again) return { ...(await again), deduplicated: true };
+    const recent = this.txnIds.recentEventId(txn);
+    if (recent !== undefined) return this.sentBefore(recent);
+    // Not sent recently by this process: the batch looks in storage (see event-persister-txn-ids.ts).
     const promise = this.persistLocal(req);
     this.inFlightTxns.set(key, promise);
     try {
@@ -194,10 +204,17 @@ export class EventPersister {
       if (req.roomId === null) throw new MatrixError(400, ErrCode.InvalidParam, "roomId is required");
       roomId = req.roomId;
     }
-    const entry = await new Promise<BatchEvent>((resolve, reject) => {
+    return new Promise<PersistedEvent>((resolve, reject) => {
       this.enqueue(roomId, { kind: "local", req, roomId, create, txn, settle: { resolve, reject } });
     });
-    return { pdu: entry.pdu, streamOrdering: entry.streamOrdering, deduplicated: false };
+  }
+
+  /** The answer to a send whose transaction ID was used for `eventId` already. */
+  private async sentBefore(eventId: string): Promise<PersistedEvent> {
+    const entry = await this.accessor.getEntry(eventId);
+    // Events are never deleted, so this is a broken database rather than a client error.
+    if (!entry) throw new Error(`event ${eventId} of a client transaction is not stored`);
+    return { pdu: entry.pdu, streamOrdering: entry.streamOrdering, deduplicated: true };
   }
 
   private buildCreate(req: LocalEventRequest): Pdu {
@@ -221,32 +238,46 @@ export class EventPersister {
     );
   }
 
-  private persistInbound(event: InboundEvent): Promise<{ entry: BatchEvent; softFailReason: string | null }> {
+  private persistInbound(event: InboundEvent): Promise<InboundResult> {
     return new Promise((resolve, reject) => this.enqueue(event.pdu.roomId, { kind: "inbound", event, settle: { resolve, reject } }));
   }
 
   /** One transaction for every item of `rooms`; settles each item. Never rejects. */
   private async runBatch(rooms: Map<string, WorkItem[]>): Promise<void> {
-    const succeeded: Array<{ item: WorkItem; result: unknown }> = [];
+    /** How to answer each item added to the batch, once it has committed. */
+    const answers: Array<() => void> = [];
+    /** Sends whose transaction ID was used before: answered with that event, outside the transaction. */
+    const repeated: Array<{ item: LocalItem; eventId: string }> = [];
+    /** Items answered whatever becomes of the batch (refused ones, repeated sends). */
+    const settled = new Set<WorkItem>();
     let batch: EventBatch | null = null;
     let range: [number, number] | null = null;
     try {
       await runInTransaction(this.deps.db, async (tx) => {
         batch = new EventBatch();
         const processor = new BatchProcessor(this.deps, this.accessor, this.resolver, this.heads, batch, tx);
+        const stored = await this.storedTxns(tx, rooms);
         for (const items of rooms.values()) {
           for (const item of items) {
             try {
-              const result = item.kind === "inbound"
-                ? await processor.addInbound(item.event)
-                : item.create
-                  ? await processor.addCreate(item.create, item.txn)
-                  : await processor.addLocal(item.req, item.roomId, item.txn);
-              succeeded.push({ item, result });
+              if (item.kind === "inbound") {
+                const result = await processor.addInbound(item.event);
+                answers.push(() => item.settle.resolve(result));
+                continue;
+              }
+              const sent = item.txn === undefined ? undefined : stored.get(txnKey(item.txn));
+              if (sent !== undefined) {
+                repeated.push({ item, eventId: sent });
+                settled.add(item);
+                continue;
+              }
+              const entry = item.create ? await processor.addCreate(item.create, item.txn) : await processor.addLocal(item.req, item.roomId, item.txn);
+              answers.push(() => item.settle.resolve({ pdu: entry.pdu, streamOrdering: entry.streamOrdering, deduplicated: false }));
             } catch (err) {
               // Refused before writing anything for this item (auth, format): only it fails.
               const refusal = asRefusal(err);
               if (refusal === null) throw err;
+              settled.add(item);
               item.settle.reject(refusal);
             }
           }
@@ -271,11 +302,25 @@ export class EventPersister {
     } catch (err) {
       for (const roomId of rooms.keys()) this.heads.forget(roomId);
       if (range !== null) this.tracker.settle(range[0], range[1], []);
-      for (const { item } of succeeded) item.settle.reject(err);
+      // Every other item fails with the batch (those after the failure too).
+      for (const items of rooms.values()) for (const item of items) if (!settled.has(item)) item.settle.reject(err);
+      this.answerRepeated(repeated);
       return;
     }
-    for (const { item, result } of succeeded) (item.settle.resolve as (value: unknown) => void)(result);
+    for (const answer of answers) answer();
+    this.answerRepeated(repeated);
     if (range !== null && batch !== null) this.tracker.settle(range[0], range[1], this.notifications(batch));
+  }
+
+  /** The client transactions of the batch's local sends that storage already has (txnKey → event ID). */
+  private storedTxns(tx: EntityManager, rooms: Map<string, WorkItem[]>): Promise<Map<string, string>> {
+    const txns: SentTxn[] = [];
+    for (const items of rooms.values()) for (const item of items) if (item.kind === "local" && item.txn !== undefined) txns.push(item.txn);
+    return this.txnIds.findStored(tx, txns);
+  }
+
+  private answerRepeated(repeated: ReadonlyArray<{ item: LocalItem; eventId: string }>): void {
+    for (const { item, eventId } of repeated) this.sentBefore(eventId).then(item.settle.resolve, item.settle.reject);
   }
 
   /** After commit: the new heads, cached events and room versions. */
@@ -286,6 +331,7 @@ export class EventPersister {
       if (rules) this.accessor.rememberRoomVersion(room.roomId, rules);
     }
     for (const entry of batch.overlay.values()) this.accessor.cacheEntry(entry);
+    for (const event of batch.events) if (event.txn !== undefined) this.txnIds.remember(event.txn, event.pdu.eventId);
   }
 
   /** One "pdu" notification per room with visible events, naming the users whose membership changed. */

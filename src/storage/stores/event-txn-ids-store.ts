@@ -15,24 +15,27 @@ export interface EventTxnId {
 }
 
 export class EventTxnIdsStore extends BaseStore {
-  /** Throws UniqueViolationError if the transaction ID was already used on that device. */
-  async insertEventTxnId(tx: EntityManager, row: EventTxnId): Promise<void> {
-    await this.d.execute(tx, "INSERT INTO event_txn_ids (user_id, device_id, txn_id, event_id, created_ts) VALUES (?, ?, ?, ?, ?)", [
-      row.userId,
-      row.deviceId,
-      row.txnId,
-      row.eventId,
-      row.createdTs,
-    ]);
+  /** One multi-row insert. Throws UniqueViolationError if a transaction ID was already used on its device. */
+  async insertEventTxnIds(tx: EntityManager, rows: readonly EventTxnId[]): Promise<void> {
+    await this.d.insertMany(
+      tx,
+      "event_txn_ids",
+      ["user_id", "device_id", "txn_id", "event_id", "created_ts"],
+      rows.map((row) => [row.userId, row.deviceId, row.txnId, row.eventId, row.createdTs]),
+    );
   }
 
-  async selectEventIdByTxnId(userId: string, deviceId: string, txnId: string, em: EntityManager = this.reader): Promise<string | null> {
-    const rows = await this.d.query<{ event_id: string }>(
+  /** The events sent from one device with any of `txnIds`: txnId → event ID (unused ones absent). */
+  async selectEventIdsByTxnIds(userId: string, deviceId: string, txnIds: readonly string[], em: EntityManager = this.reader): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (txnIds.length === 0) return out;
+    const rows = await this.d.query<{ txn_id: string; event_id: string }>(
       em,
-      "SELECT event_id FROM event_txn_ids WHERE user_id = ? AND device_id = ? AND txn_id = ?",
-      [userId, deviceId, txnId],
+      `SELECT txn_id, event_id FROM event_txn_ids WHERE user_id = ? AND device_id = ? AND txn_id ${this.d.inArray}`,
+      [userId, deviceId, this.d.arrayParam(txnIds)],
     );
-    return rows[0]?.event_id ?? null;
+    for (const row of rows) out.set(row.txn_id, row.event_id);
+    return out;
   }
 
   /** Forgets transaction IDs recorded before `beforeTs`. Returns how many. */
