@@ -21,6 +21,7 @@ describe("EventPushEvaluator", () => {
   let evaluator: EventPushEvaluator;
   let shapes: RulesetShapes;
   let evaluations: number;
+  let loads: string[][];
 
   /** Users without stored rules, as PushRulesService compiles them (with their shape); counts evaluations. */
   class CountingRules extends PushRules {
@@ -60,10 +61,16 @@ describe("EventPushEvaluator", () => {
     customRules = new Map();
     shapes = new RulesetShapes();
     evaluations = 0;
+    loads = [];
     evaluator = new EventPushEvaluator({
       isLocal: (userId) => userId.endsWith(":alpha.test"),
       events: { getEvents: async (ids) => new Map([...ids].flatMap((id) => (events.has(id) ? [[id, events.get(id)!] as const] : []))) },
-      rules: { getCompiledRules: async (userIds) => new Map(userIds.map((u) => [u, customRules.get(u) ?? defaultRules(u)])) },
+      rules: {
+        getCompiledRules: async (userIds) => {
+          loads.push([...userIds]);
+          return new Map(userIds.map((u) => [u, customRules.get(u) ?? defaultRules(u)]));
+        },
+      },
       ignoredUsers: async (userId) => ignored.get(userId) ?? new Set(),
     });
   });
@@ -111,6 +118,20 @@ describe("EventPushEvaluator", () => {
     const invite = room.send(ALICE, mkMembership(ERIN, "invite"));
     const { actions } = await evaluator.evaluate(invite, 5, state());
     expect(actions.map((a) => a.userId)).to.deep.equal([ERIN]);
+  });
+
+  it("loads at once the rules of the local users a batch's joins and invites bring in", async () => {
+    const batch = [
+      room.send(ERIN, mkMembership(ERIN, "join")),
+      room.send(ALICE, mkMembership("@frank:alpha.test", "invite")),
+      room.send(ALICE, mkMembership("@remote:beta.test", "invite")),
+      room.send(DAVE, mkMembership(DAVE, "leave")),
+      send(BOB, { msgtype: "m.text", body: "hi" }),
+    ];
+    await evaluator.prepare(batch);
+    expect(loads).to.deep.equal([[ERIN, "@frank:alpha.test"]]);
+    await evaluator.prepare([batch[4]!]);
+    expect(loads).to.have.length(1);
   });
 
   describe("users sharing a ruleset shape", () => {

@@ -128,7 +128,7 @@ withAllDatabases("NotificationCounts", (getDb) => {
     it("reads again after a read mark of the worker, or a receipt (public: the room's; private: the user's)", async () => {
       await notify([{ at: 0 }, { at: 1 }]);
       await total();
-      await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, ME, ROOM, MAIN_THREAD, o[1]!));
+      await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId: ME, roomId: ROOM, threadId: MAIN_THREAD, before: o[1]! }]));
       counts.applyBatch({ actions: [], reads: [{ userId: ME, roomId: ROOM, threadId: MAIN_THREAD, before: o[1]! }], redactedRooms: new Set() });
       expect((await total())?.notification_count).to.equal(1);
       expect(reads).to.equal(2);

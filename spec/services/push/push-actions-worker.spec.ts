@@ -19,6 +19,7 @@ withAllDatabases("PushActionsWorker", (getDb) => {
   let store: EventPushActionsStore;
   let notifier: Notifier;
   let evaluated: string[];
+  let prepared: string[];
   let recorded: string[];
   let evaluate: (pdu: Pdu, streamOrdering: number) => Promise<EventPushResult>;
   let errors: unknown[];
@@ -45,6 +46,7 @@ withAllDatabases("PushActionsWorker", (getDb) => {
         recordAfter: async (pdu) => void recorded.push(pdu.eventId),
       },
       evaluator: {
+        prepare: async (pdus) => void prepared.push([...pdus].map((p) => p.eventId).join(" ")),
         evaluate: async (pdu, streamOrdering) => {
           evaluated.push(pdu.eventId);
           return evaluate(pdu, streamOrdering);
@@ -84,6 +86,7 @@ withAllDatabases("PushActionsWorker", (getDb) => {
     store = new EventPushActionsStore(getDb());
     notifier = new Notifier();
     evaluated = [];
+    prepared = [];
     recorded = [];
     errors = [];
     batches = [];
@@ -101,6 +104,8 @@ withAllDatabases("PushActionsWorker", (getDb) => {
     expect(await worker.waitFor(last, 5_000)).to.equal(true);
     expect(worker.processedPosition()).to.equal(last);
     expect(evaluated).to.deep.equal(["$1", "$2!", "$3", "$4", "$5"]);
+    // Each batch is prepared (its newcomers' rules loaded at once).
+    expect(prepared).to.deep.equal(["$1 $2!", "$3 $4", "$5"]);
     expect(recorded).to.deep.equal(evaluated);
     expect(await unread()).to.deep.equal({ roomId: ROOM, threadId: MAIN_THREAD, notifications: 5, highlights: 1 });
     expect(await store.selectProcessedPosition()).to.equal(last);

@@ -58,12 +58,27 @@ withAllDatabases("EventPushActionsStore", (getDb) => {
 
   it("deletes a user's rows before a position, in one thread or all", async () => {
     await insertActions([action(1), action(2, { threadId: "$root" }), action(3), action(4, { threadId: "$root" }), action(1, { roomId: OTHER })]);
-    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, ME, ROOM, MAIN_THREAD, 3));
+    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId: ME, roomId: ROOM, threadId: MAIN_THREAD, before: 3 }]));
     const remaining = async () => (await store.selectUnreadCounts(ME, [{ roomId: ROOM, after: 0, upTo: 9 }])).map((r) => [r.threadId, r.notifications]).sort();
     expect(await remaining()).to.deep.equal([["$root", 2], [MAIN_THREAD, 1]]);
-    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, ME, ROOM, null, 4));
+    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId: ME, roomId: ROOM, threadId: null, before: 4 }]));
     expect(await remaining()).to.deep.equal([["$root", 1]]);
     expect(await store.selectUnreadCounts(ME, [{ roomId: OTHER, after: 0, upTo: 9 }])).to.have.length(1);
+  });
+
+  it("applies many read marks at once, each to its own user, room and thread only", async () => {
+    const users = Array.from({ length: 450 }, (_, i) => `@u${i}:hs.test`);
+    await insertActions(users.flatMap((userId) => [action(1, { userId }), action(2, { userId, threadId: "$root" }), action(3, { userId }), action(1, { userId, roomId: OTHER })]));
+    // Even users: the main timeline before 3; odd users: every thread before 3.
+    const marks = users.map((userId, i) => ({ userId, roomId: ROOM, threadId: i % 2 === 0 ? MAIN_THREAD : null, before: 3 }));
+    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, marks));
+    const left = async (userId: string, roomId = ROOM) =>
+      (await store.selectUnreadCounts(userId, [{ roomId, after: 0, upTo: 9 }])).map((r) => [r.threadId, r.notifications]).sort();
+    for (const i of [0, 1, 200, 201, 448, 449]) {
+      expect(await left(users[i]!), users[i]).to.deep.equal(i % 2 === 0 ? [["$root", 1], [MAIN_THREAD, 1]] : [[MAIN_THREAD, 1]]);
+      expect(await left(users[i]!, OTHER)).to.deep.equal([[MAIN_THREAD, 1]]);
+    }
+    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, []));
   });
 
   it("deletes the rows of listed users for one event", async () => {

@@ -21,7 +21,7 @@
 import type { JsonObject } from "../../matrix/pdu-json.js";
 import type { Pdu } from "../../room/pdu.js";
 import { isJsonObject } from "../../room/is-json-object.js";
-import { MAIN_THREAD, type PushActionRow } from "../../storage/stores/event-push-actions-store.js";
+import { MAIN_THREAD, type PushActionRow, type PushReadMark } from "../../storage/stores/event-push-actions-store.js";
 import type { PushContext, PushOutcome, PushRules } from "./push-rules.js";
 import { notificationPermission, type RoomPushState } from "./room-push-states.js";
 import type { RulesetShape } from "./ruleset-shapes.js";
@@ -30,12 +30,7 @@ import type { RulesetShape } from "./ruleset-shapes.js";
 const MAX_THREAD_HOPS = 3;
 
 /** Notifications of `userId` in `roomId` before `before` are read: in `threadId`, or all (null). */
-export interface ReadMark {
-  readonly userId: string;
-  readonly roomId: string;
-  readonly threadId: string | null;
-  readonly before: number;
-}
+export type ReadMark = PushReadMark;
 
 export interface EventPushEvaluatorDeps {
   isLocal(userId: string): boolean;
@@ -51,6 +46,22 @@ export interface EventPushResult {
 
 export class EventPushEvaluator {
   constructor(private readonly deps: EventPushEvaluatorDeps) {}
+
+  /**
+   * Loads, in one read, the rules of the local users that member events among `pdus` (a batch,
+   * in order) bring into their rooms: each is a recipient of the events after theirs, and
+   * would otherwise cost a read of its own there.
+   */
+  async prepare(pdus: Iterable<Pdu>): Promise<void> {
+    const users = new Set<string>();
+    for (const pdu of pdus) {
+      const membership = pdu.content.membership;
+      if (pdu.type === "m.room.member" && pdu.stateKey !== undefined && (membership === "join" || membership === "invite") && this.deps.isLocal(pdu.stateKey)) {
+        users.add(pdu.stateKey);
+      }
+    }
+    if (users.size > 0) await this.deps.rules.getCompiledRules([...users]);
+  }
 
   /** The rows and read marks event `pdu` (at `streamOrdering`, in state `state`) leads to. */
   async evaluate(pdu: Pdu, streamOrdering: number, state: RoomPushState): Promise<EventPushResult> {

@@ -30,7 +30,7 @@ export interface PushActionsWorkerDeps {
   >;
   events: { getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>> };
   roomStates: Pick<RoomPushStates, "at" | "recordAfter">;
-  evaluator: Pick<EventPushEvaluator, "evaluate">;
+  evaluator: Pick<EventPushEvaluator, "evaluate" | "prepare">;
   notifier: Pick<Notifier, "on" | "off" | "currentToken">;
   /** Told of each batch once committed (the counts kept in memory follow it). */
   onBatch?: (batch: PushBatch) => void;
@@ -149,6 +149,7 @@ export class PushActionsWorker {
     const redactions: Redaction[] = [];
     if (!skip && candidates.length > 0) {
       const events = await this.deps.events.getEvents(candidates.map((c) => c.eventId));
+      await this.deps.evaluator.prepare(events.values());
       for (const candidate of candidates) {
         const pdu = events.get(candidate.eventId);
         if (pdu === undefined) continue;
@@ -172,7 +173,7 @@ export class PushActionsWorker {
     await runInTransaction(this.deps.db, async (tx) => {
       await store.insertPushActions(tx, actions);
       // After the inserts: a mark clears this batch's earlier rows too.
-      for (const mark of reads.values()) await store.deletePushActionsBefore(tx, mark.userId, mark.roomId, mark.threadId, mark.before);
+      await store.deletePushActionsBefore(tx, [...reads.values()]);
       for (const r of redactions) await store.deletePushActionsOfEvent(tx, r.roomId, r.eventId, r.userIds);
       await store.updateProcessedPosition(tx, last);
     });

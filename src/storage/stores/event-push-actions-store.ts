@@ -51,6 +51,14 @@ export interface UnreadCountRow {
   highlights: number;
 }
 
+/** Notifications of `userId` in `roomId` before `before` are read: in `threadId`, or in all threads (null). */
+export interface PushReadMark {
+  readonly userId: string;
+  readonly roomId: string;
+  readonly threadId: string | null;
+  readonly before: number;
+}
+
 /** A read receipt of the user as a position: `threadId` null for an unthreaded one. */
 export interface ReadPositionRow {
   roomId: string;
@@ -62,6 +70,8 @@ const VISIBLE = "outlier = FALSE AND rejected_reason IS NULL AND soft_failed = F
 const READ_RECEIPT_TYPES = ["m.read", "m.read.private"];
 /** Ranges per UNION ALL statement (SQLite allows 500 compound terms). */
 const RANGES_PER_STATEMENT = 200;
+/** Read marks per DELETE statement (at most 4 parameters each). */
+const MARKS_PER_STATEMENT = 200;
 
 export class EventPushActionsStore extends BaseStore {
   async insertPushActions(tx: EntityManager, rows: readonly PushActionRow[]): Promise<void> {
@@ -74,17 +84,24 @@ export class EventPushActionsStore extends BaseStore {
     );
   }
 
-  /** Deletes the user's rows in the room before `before`: in one thread, or in all (`threadId` null). */
-  async deletePushActionsBefore(tx: EntityManager, userId: string, roomId: string, threadId: string | null, before: number): Promise<void> {
-    if (threadId === null) {
-      await this.d.execute(tx, "DELETE FROM event_push_actions WHERE user_id = ? AND room_id = ? AND stream_ordering < ?", [userId, roomId, before]);
-    } else {
-      await this.d.execute(tx, "DELETE FROM event_push_actions WHERE user_id = ? AND room_id = ? AND stream_ordering < ? AND thread_id = ?", [
-        userId,
-        roomId,
-        before,
-        threadId,
-      ]);
+  /**
+   * Applies read marks: deletes each mark's user's rows in its room before its `before`, in its
+   * thread or in all (`threadId` null). A few statements for any number of marks (one index
+   * range each), not one per mark.
+   */
+  async deletePushActionsBefore(tx: EntityManager, marks: readonly PushReadMark[]): Promise<void> {
+    for (let start = 0; start < marks.length; start += MARKS_PER_STATEMENT) {
+      const params: unknown[] = [];
+      const terms: string[] = [];
+      for (const mark of marks.slice(start, start + MARKS_PER_STATEMENT)) {
+        params.push(mark.userId, mark.roomId, mark.before);
+        if (mark.threadId === null) terms.push("(user_id = ? AND room_id = ? AND stream_ordering < ?)");
+        else {
+          terms.push("(user_id = ? AND room_id = ? AND stream_ordering < ? AND thread_id = ?)");
+          params.push(mark.threadId);
+        }
+      }
+      await this.d.execute(tx, `DELETE FROM event_push_actions WHERE ${terms.join(" OR ")}`, params);
     }
   }
 
