@@ -68,7 +68,7 @@ describe("EventPushEvaluator", () => {
       rules: {
         getCompiledRules: async (userIds) => {
           loads.push([...userIds]);
-          return new Map(userIds.map((u) => [u, customRules.get(u) ?? defaultRules(u)]));
+          return userIds.map((u) => customRules.get(u) ?? defaultRules(u));
         },
       },
       ignoredUsers: async (userId) => ignored.get(userId) ?? new Set(),

@@ -127,23 +127,23 @@ withAllDatabases("PushRulesService", (getDb) => {
   });
 
   it("compiles each user's rules once, and again after a change", async () => {
-    const before = (await service.getCompiledRules([ME])).get(ME)!;
-    expect((await service.getCompiledRules([ME])).get(ME)).to.equal(before);
-    expect(before.evaluate(MESSAGE, CTX)?.ruleId).to.equal(".m.rule.message");
+    const [before] = await service.getCompiledRules([ME]);
+    expect((await service.getCompiledRules([ME]))[0]).to.equal(before);
+    expect(before!.evaluate(MESSAGE, CTX)?.ruleId).to.equal(".m.rule.message");
     await put("sender", "@bob:hs.test", { actions: [] });
-    const after = (await service.getCompiledRules([ME, "@carol:hs.test"])).get(ME)!;
+    const [after] = await service.getCompiledRules([ME, "@carol:hs.test"]);
     expect(after).to.not.equal(before);
-    expect(after.evaluate(MESSAGE, CTX)).to.include({ ruleId: "@bob:hs.test", notify: false });
+    expect(after!.evaluate(MESSAGE, CTX)).to.include({ ruleId: "@bob:hs.test", notify: false });
   });
 
   it("gives users who changed nothing one ruleset shape, and a user who changed a rule another", async () => {
-    const compiled = await service.getCompiledRules([ME, "@carol:hs.test"]);
-    expect(compiled.get(ME)!.shape).to.not.equal(null);
-    expect(compiled.get(ME)!.shape).to.equal(compiled.get("@carol:hs.test")!.shape);
+    const [mine, carols] = await service.getCompiledRules([ME, "@carol:hs.test"]);
+    expect(mine!.shape).to.not.equal(null);
+    expect(mine!.shape).to.equal(carols!.shape);
     await service.setEnabled(ME, "override", ".m.rule.member_event", false);
-    const after = await service.getCompiledRules([ME, "@carol:hs.test"]);
-    expect(after.get(ME)!.shape).to.not.equal(null);
-    expect(after.get(ME)!.shape).to.not.equal(after.get("@carol:hs.test")!.shape);
+    const [changed, carolsAgain] = await service.getCompiledRules([ME, "@carol:hs.test"]);
+    expect(changed!.shape).to.not.equal(null);
+    expect(changed!.shape).to.not.equal(carolsAgain!.shape);
   });
 
   it("serializes one user's concurrent changes", async () => {

@@ -120,6 +120,19 @@ describe("PushRules", () => {
     });
   });
 
+  it("builds and compiles a ruleset given as a function on first use only, once", () => {
+    let built = 0;
+    const rules = new PushRules(() => {
+      built++;
+      return ruleset({ override: [rule("r", { conditions: [{ kind: "event_match", key: "content.body", pattern: "hi" }] })] });
+    });
+    expect(built).to.equal(0);
+    expect(rules.evaluate(message({ body: "hi" }), CTX)?.ruleId).to.equal("r");
+    expect(rules.evaluate(message({ body: "no" }), CTX)).to.equal(null);
+    expect(rules.usesDisplayName).to.equal(false);
+    expect(built).to.equal(1);
+  });
+
   describe("room_member_count", () => {
     it("compares with ==, <, >, <=, >= (== by default)", () => {
       const at = (is: string, count: number): boolean => matches([{ kind: "room_member_count", is }], message({}), { ...CTX, roomMemberCount: count });

@@ -35,8 +35,15 @@ export type ReadMark = PushReadMark;
 export interface EventPushEvaluatorDeps {
   isLocal(userId: string): boolean;
   events: { getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>> };
-  rules: { getCompiledRules(userIds: readonly string[]): Promise<Map<string, PushRules>> };
+  /** Each user's rules, in the order asked. */
+  rules: { getCompiledRules(userIds: readonly string[]): Promise<PushRules[]> };
   ignoredUsers(userId: string): Promise<ReadonlySet<string>>;
+}
+
+/** The outcome the users of a ruleset shape share for one event (undefined: not evaluated yet). */
+interface SharedOutcome {
+  readonly singledOut: ReadonlySet<string> | "everyone";
+  outcome: PushOutcome | null | undefined;
 }
 
 export interface EventPushResult {
@@ -94,19 +101,24 @@ export class EventPushEvaluator {
     const senderHasNotificationPermission = notificationPermission(state, sender);
     const roomCtx: PushContext = { roomMemberCount: state.joinedCount, displayName: null, senderHasNotificationPermission };
     // Users of a ruleset shape share its outcome, but those the event singles out (ruleset-shapes.ts).
-    const shared = new Map<RulesetShape, { readonly singledOut: ReadonlySet<string> | "everyone"; outcome: PushOutcome | null | undefined }>();
-    for (const userId of recipients) {
-      const userRules = rules.get(userId);
-      if (userRules === undefined) continue;
+    const shared = new Map<RulesetShape, SharedOutcome>();
+    let sharing: SharedOutcome | undefined;
+    let lastShape: RulesetShape | null = null;
+    for (let i = 0; i < recipients.length; i++) {
+      const userId = recipients[i]!;
+      const userRules = rules[i]!;
       const shape = userRules.shape;
-      let sharing = shape === null ? undefined : shared.get(shape);
-      if (shape !== null && sharing === undefined) shared.set(shape, (sharing = { singledOut: shape.singledOut(event, roomCtx), outcome: undefined }));
-      if (sharing !== undefined && (sharing.singledOut === "everyone" || sharing.singledOut.has(userId))) sharing = undefined;
-      let outcome = sharing?.outcome;
+      if (shape !== lastShape) {
+        lastShape = shape;
+        sharing = shape === null ? undefined : shared.get(shape);
+        if (shape !== null && sharing === undefined) shared.set(shape, (sharing = { singledOut: shape.singledOut(event, roomCtx), outcome: undefined }));
+      }
+      const shares = sharing !== undefined && sharing.singledOut !== "everyone" && !sharing.singledOut.has(userId);
+      let outcome = shares ? sharing!.outcome : undefined;
       if (outcome === undefined) {
-        const displayName = names.get(userId) ?? null;
+        const displayName = names.size === 0 ? null : (names.get(userId) ?? null);
         outcome = userRules.evaluate(event, displayName === null ? roomCtx : { ...roomCtx, displayName });
-        if (sharing !== undefined) sharing.outcome = outcome;
+        if (shares) sharing!.outcome = outcome;
       }
       if (outcome === null || !outcome.notify || (await this.deps.ignoredUsers(userId)).has(sender)) continue;
       actions.push({ userId, roomId, streamOrdering, threadId: await threadOf(), highlight: outcome.highlight });
@@ -114,13 +126,14 @@ export class EventPushEvaluator {
     return { actions, reads };
   }
 
-  /** The display names in the room of the recipients whose rules look at them. */
-  private async displayNames(recipients: readonly string[], rules: ReadonlyMap<string, PushRules>, state: RoomPushState): Promise<Map<string, string>> {
+  /** The display names in the room of the recipients whose rules (`rules`, in the same order) look at them. */
+  private async displayNames(recipients: readonly string[], rules: readonly PushRules[], state: RoomPushState): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const memberEvents = new Map<string, string>();
-    for (const userId of recipients) {
-      const eventId = state.localMembers.get(userId);
-      if (eventId !== undefined && rules.get(userId)?.usesDisplayName === true) memberEvents.set(userId, eventId);
+    for (let i = 0; i < recipients.length; i++) {
+      if (!rules[i]!.usesDisplayName) continue;
+      const eventId = state.localMembers.get(recipients[i]!);
+      if (eventId !== undefined) memberEvents.set(recipients[i]!, eventId);
     }
     if (memberEvents.size === 0) return out;
     const events = await this.deps.events.getEvents(memberEvents.values());

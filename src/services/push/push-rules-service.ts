@@ -70,23 +70,24 @@ export class PushRulesService {
     return rule;
   }
 
-  /** Each user's compiled rules (for evaluating events), from memory when possible. */
-  async getCompiledRules(userIds: readonly string[]): Promise<Map<string, PushRules>> {
-    const out = new Map<string, PushRules>();
-    const missing: string[] = [];
-    for (const userId of userIds) {
-      const cached = this.compiled.get(userId);
-      if (cached !== undefined) out.set(userId, cached);
-      else missing.push(userId);
+  /** Each user's compiled rules (for evaluating events), in the order of `userIds`, from memory when possible. */
+  async getCompiledRules(userIds: readonly string[]): Promise<PushRules[]> {
+    const out = new Array<PushRules>(userIds.length);
+    const missing: number[] = [];
+    for (let i = 0; i < userIds.length; i++) {
+      const cached = this.compiled.get(userIds[i]!);
+      if (cached !== undefined) out[i] = cached;
+      else missing.push(i);
     }
     if (missing.length === 0) return out;
     const changes = this.changes;
-    const stored = await this.deps.store.selectPushRulesOfUsers(missing);
-    for (const userId of missing) {
+    const stored = await this.deps.store.selectPushRulesOfUsers(missing.map((i) => userIds[i]!));
+    for (const i of missing) {
+      const userId = userIds[i]!;
       const own = stored.get(userId) ?? [];
-      const rules = new PushRules(buildPushRuleset(userId, own), this.shapes.shapeOf(userId, own));
+      const rules = new PushRules(() => buildPushRuleset(userId, own), this.shapes.shapeOf(userId, own));
       if (changes === this.changes) this.compiled.set(userId, rules);
-      out.set(userId, rules);
+      out[i] = rules;
     }
     return out;
   }

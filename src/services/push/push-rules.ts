@@ -62,31 +62,51 @@ const BODY_PATH = ["content", "body"];
 const never: Matcher = () => false;
 
 export class PushRules {
-  /** Whether an enabled rule has a `contains_display_name` condition (callers may skip looking names up otherwise). */
-  readonly usesDisplayName: boolean;
-  private readonly rules: CompiledRule[] = [];
+  private ruleset: (() => Partial<PushRulesetJson>) | Partial<PushRulesetJson> | null;
+  private rules: CompiledRule[] | null = null;
+  private displayNames: boolean | null = null;
   private lastName: { name: string; regex: RegExp } | null = null;
 
   /**
+   * `ruleset`, or a function giving it: it is built and compiled on first use (most users'
+   * rules are never evaluated on their own: their shape's outcome stands for them).
    * `shape`: what users with this ruleset but for their IDs share (ruleset-shapes.ts), if it
    * has one.
    */
   constructor(
-    ruleset: Partial<PushRulesetJson>,
+    ruleset: Partial<PushRulesetJson> | (() => Partial<PushRulesetJson>),
     readonly shape: RulesetShape | null = null,
   ) {
-    for (const kind of PUSH_RULE_KINDS) {
-      for (const rule of ruleset[kind] ?? []) {
-        if (rule.enabled) this.rules.push({ matches: this.compileRule(kind, rule), outcome: outcomeOf(kind, rule) });
-      }
-    }
-    this.usesDisplayName = rulesetUsesDisplayName(ruleset);
+    this.ruleset = ruleset;
+  }
+
+  /** Whether an enabled rule has a `contains_display_name` condition (callers may skip looking names up otherwise). */
+  get usesDisplayName(): boolean {
+    // Rulesets that read display names have no shape.
+    if (this.shape !== null) return false;
+    this.compile();
+    return this.displayNames!;
   }
 
   /** The outcome of the first enabled rule matching `event` (client-format JSON), or null when none does. */
   evaluate(event: JsonObject, ctx: PushContext): PushOutcome | null {
-    for (const rule of this.rules) if (rule.matches(event, ctx)) return rule.outcome;
+    for (const rule of this.compile()) if (rule.matches(event, ctx)) return rule.outcome;
     return null;
+  }
+
+  private compile(): CompiledRule[] {
+    if (this.rules !== null) return this.rules;
+    const ruleset = typeof this.ruleset === "function" ? this.ruleset() : this.ruleset!;
+    this.ruleset = null;
+    const rules: CompiledRule[] = [];
+    for (const kind of PUSH_RULE_KINDS) {
+      for (const rule of ruleset[kind] ?? []) {
+        if (rule.enabled) rules.push({ matches: this.compileRule(kind, rule), outcome: outcomeOf(kind, rule) });
+      }
+    }
+    this.displayNames = rulesetUsesDisplayName(ruleset);
+    this.rules = rules;
+    return rules;
   }
 
   private compileRule(kind: PushRuleKind, rule: PushRuleJson): Matcher {
