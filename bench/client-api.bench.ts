@@ -8,7 +8,9 @@
  * (p50, p99). The members are
  * registered first (not timed); the load generator opens its connections before the clock starts.
  *
- * HEARTH_BENCH_JOIN_MEMBERS overrides the room size.
+ * HEARTH_BENCH_JOIN_MEMBERS overrides the room size. HEARTH_BENCH_JOIN_ROOMS=N spreads the same
+ * joiners over N public rooms (joiner i joins room i mod N): as many joins, into rooms N times
+ * smaller, to compare a join's cost in a large room with a small one's under the same warm-up.
  */
 import {
   engines,
@@ -23,6 +25,7 @@ import {
 } from "./bench-server-client.js";
 
 const MEMBERS = Number(process.env.HEARTH_BENCH_JOIN_MEMBERS ?? 2_000);
+const ROOMS = Math.max(1, Number(process.env.HEARTH_BENCH_JOIN_ROOMS ?? 1));
 const IN_FLIGHT = 20;
 const TAIL = 500;
 
@@ -44,23 +47,28 @@ async function benchJoins(engine: Engine): Promise<void> {
   const hs = await startServer(engine);
   try {
     const owner = await register(hs, "owner");
-    const created = await request(hs, "POST", "/_matrix/client/v3/createRoom", owner.accessToken, { preset: "public_chat" });
-    const roomId = created.body.room_id as string;
+    const roomIds: string[] = [];
+    for (let i = 0; i < ROOMS; i++) {
+      const created = await request(hs, "POST", "/_matrix/client/v3/createRoom", owner.accessToken, { preset: "public_chat" });
+      roomIds.push(created.body.room_id as string);
+    }
+    const roomId = roomIds[0]!;
     const joiners = await registerMany(hs, MEMBERS - 1);
     await openConnections(hs, IN_FLIGHT);
 
     const finishedAt: number[] = [];
     const latencies: number[] = [];
     let next = 0;
-    const path = `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`;
+    const paths = roomIds.map((id) => `/_matrix/client/v3/join/${encodeURIComponent(id)}`);
     const cpuBefore = hs.cpuMs();
     const start = performance.now();
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
         while (next < joiners.length) {
-          const joiner = joiners[next++]!;
+          const i = next++;
+          const joiner = joiners[i]!;
           const sent = performance.now();
-          const response = await request(hs, "POST", path, joiner.accessToken, {});
+          const response = await request(hs, "POST", paths[i % ROOMS]!, joiner.accessToken, {});
           if (response.status !== 200) throw new Error(`join: ${response.status} ${JSON.stringify(response.body)}`);
           const now = performance.now();
           latencies.push(now - sent);
@@ -75,7 +83,8 @@ async function benchJoins(engine: Engine): Promise<void> {
     latencies.sort((a, b) => a - b);
     const tail = Math.min(TAIL, finishedAt.length - 1);
     const tailRate = (tail * 1000) / (finishedAt[finishedAt.length - 1]! - finishedAt[finishedAt.length - 1 - tail]!);
-    const label = `${engine}: joins to ${Object.keys(members.body.joined).length.toLocaleString("en-US")} members`;
+    const size = `${Object.keys(members.body.joined).length.toLocaleString("en-US")} members`;
+    const label = ROOMS > 1 ? `${engine}: joins to ${ROOMS} rooms of ${size}` : `${engine}: joins to ${size}`;
     line(`${label} (${IN_FLIGHT} in flight)`, `${Math.round((joiners.length * 1000) / elapsed).toLocaleString("en-US")} /s`, "target ≥ 300/s");
     line(`${label}: the last ${tail}`, `${Math.round(tailRate).toLocaleString("en-US")} /s`);
     line(`${label}: server CPU per join`, `${cpuPerJoin.toFixed(2)} ms`);
