@@ -2,7 +2,7 @@
  * The routes of accounts and sessions: login and login tokens, logout, token refresh,
  * registration, account management (password, deactivation, third-party identifiers), devices,
  * capabilities, and the shared-secret registration admin API; the User-Interactive
- * Authentication fallback pages; and the application services' ping.
+ * Authentication fallback pages and the login fallback page; and the application services' ping.
  */
 import { add3PID, bind3PID, delete3pidFromAccount, getAccount3PIDs, post3PIDs, requestTokenTo3PIDEmail, requestTokenTo3PIDMSISDN, unbind3pidFromAccount } from "../../matrix/endpoints/client/account-3pid.js";
 import { changePassword, deactivateAccount, requestTokenToResetPasswordEmail, requestTokenToResetPasswordMSISDN } from "../../matrix/endpoints/client/account.js";
@@ -12,6 +12,7 @@ import { getAuthFallback, submitAuthFallback } from "../../matrix/endpoints/clie
 import { getCapabilities } from "../../matrix/endpoints/client/capabilities.js";
 import { deleteDevice, deleteDevices, getDevice, getDevices, updateDevice } from "../../matrix/endpoints/client/devices.js";
 import { getLoginFlows, login } from "../../matrix/endpoints/client/login.js";
+import { getLoginFallback } from "../../matrix/endpoints/client/login-fallback.js";
 import { generateLoginToken } from "../../matrix/endpoints/client/login-token.js";
 import { logout, logoutAll } from "../../matrix/endpoints/client/logout.js";
 import { refresh } from "../../matrix/endpoints/client/refresh.js";
@@ -42,6 +43,7 @@ import { handleGetAuthFallback, handleSubmitAuthFallback, type AuthFallbackDeps 
 import { handleGetCapabilities, type CapabilitiesDeps } from "./capabilities.js";
 import { handleDeleteDevice, handleDeleteDevices, handleGetDevice, handleGetDevices, handleUpdateDevice, type DevicesDeps } from "./devices.js";
 import { handleGetLoginFlows, handleLogin, type LoginDeps } from "./login.js";
+import { handleGetLoginFallback } from "./login-fallback.js";
 import { handleGenerateLoginToken, type LoginTokenDeps } from "./login-token.js";
 import { handleLogout, handleLogoutAll, type LogoutDeps } from "./logout.js";
 import { handleRefresh, type RefreshDeps } from "./refresh.js";
@@ -100,6 +102,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Route[] {
     route(adminRegister, handleAdminRegister(deps.adminRegister)),
     route(getAuthFallback, handleGetAuthFallback(deps.authFallback)),
     route(submitAuthFallback, handleSubmitAuthFallback(deps.authFallback)),
+    route(getLoginFallback, handleGetLoginFallback(deps.login)),
     ...(deps.appservice ? [route(pingAppservice, handlePingAppservice(deps.appservice))] : []),
   ];
 }

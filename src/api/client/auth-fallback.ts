@@ -20,7 +20,8 @@ import { ErrCode, MatrixError } from "../../matrix/errors.js";
 import type { EndpointHandler, RawQuery } from "../../http/endpoint-types.js";
 import type { RawResponse } from "../../http/raw-response.js";
 import { UiaStageFailure, type UiaFallbackStage, type UiaService } from "../../services/auth/uiaa.js";
-import { donePage, errorPage, formPage, type FallbackField, type FallbackForm } from "./auth-fallback-page.js";
+import { donePage, errorPage, formPage, type FallbackForm } from "./auth-fallback-page.js";
+import type { PageField } from "./html-page.js";
 
 export interface AuthFallbackDeps {
   readonly uia: Pick<UiaService, "describeFallbackStage" | "completeFallbackStage">;
@@ -30,12 +31,12 @@ export interface AuthFallbackDeps {
 interface FallbackStage {
   readonly title: string;
   intro(stage: UiaFallbackStage): string;
-  fields(stage: UiaFallbackStage): FallbackField[];
+  fields(stage: UiaFallbackStage): PageField[];
   auth(form: URLSearchParams, stage: UiaFallbackStage): Record<string, unknown>;
 }
 
-const PASSWORD_FIELD: FallbackField = { name: "password", label: "Password", type: "password", autocomplete: "current-password" };
-const USER_FIELD: FallbackField = { name: "user", label: "Username", type: "text", autocomplete: "username" };
+const PASSWORD_FIELD: PageField = { name: "password", label: "Password", type: "password", autocomplete: "current-password" };
+const USER_FIELD: PageField = { name: "user", label: "Username", type: "text", autocomplete: "username" };
 
 const STAGES: ReadonlyMap<string, FallbackStage> = new Map<string, FallbackStage>([
   [
