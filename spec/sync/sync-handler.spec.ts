@@ -143,6 +143,44 @@ withAllDatabases("SyncHandler", function (getDb) {
   });
 });
 
+describe("SyncHandler wake-ups", () => {
+  it("builds a woken batch before the event loop turns, with everything notified together", async () => {
+    let position = 1;
+    let wake: (token: StreamToken) => void = () => undefined;
+    const order: string[] = [];
+    const handler = new SyncHandler({
+      notifier: {
+        currentToken: () => StreamToken.from({ typing: position }),
+        waitForUpdate: () => new Promise<StreamToken | null>((resolve) => (wake = resolve)),
+      },
+      memberships: { get: async () => ({ position: 0, byRoom: new Map() }) as never, joinedRooms: async () => [] },
+      rooms: emptyProvider("pdu"),
+      providers: [
+        {
+          stream: "typing",
+          latestPosition: () => position,
+          completeSync: async () => undefined,
+          incrementalSync: async (ctx, from, to) => {
+            order.push(`typing ${from}-${to}`);
+            if (to > from) ctx.result.presence.push({ type: "m.presence", content: {} });
+          },
+        },
+      ],
+    });
+    const batch = handler.nextBatch(request(ALICE, StreamToken.from({ typing: 1 }).toString()), { timeoutMs: 20_000 });
+    while (order.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    // Two writes announced by one job, then the next turn's I/O.
+    position = 2;
+    wake(StreamToken.from({ typing: 2 }));
+    position = 3;
+    setImmediate(() => order.push("next turn"));
+    expect((await batch).token.get("typing")).to.equal(3);
+    order.push("delivered");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).to.deep.equal(["typing 1-1", "typing 1-3", "delivered", "next turn"]);
+  });
+});
+
 function emptyProvider(stream: "pdu"): StreamProvider {
   return { stream, latestPosition: () => 0, completeSync: async () => undefined, incrementalSync: async () => undefined };
 }

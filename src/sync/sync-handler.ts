@@ -7,7 +7,8 @@
  * after it (they read the rooms it chose). A long-poll with nothing to send waits for the
  * notifier to wake it for this user's rooms or this user, then builds the batch (to, new to];
  * a spurious wake-up (something the filter drops, another user's private receipt) just waits
- * again, until `timeout` has passed. The WebSocket transport uses the same nextBatch().
+ * again, until `timeout` has passed. A woken wait builds its batch at once, before the event loop
+ * turns to new I/O. The WebSocket transport uses the same nextBatch().
  */
 import type { SyncResponseJson } from "../matrix/endpoints/client/sync.js";
 import type { Notifier } from "./notifier.js";
@@ -96,8 +97,9 @@ export class SyncHandler {
         signal: options.signal,
       });
       if (woke === null) return batch;
-      // Let the writes of this turn of the event loop land first: one batch for all of them.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Built at once: this runs once the job that notified has finished, so everything it
+      // announced together (an event persister batch, every room of it) is in this batch, and the
+      // delivery does not wait behind the next turn's I/O (requests read, the next write batch).
       to = this.currentToken(since);
       if (to.equals(since)) {
         // The notifier knows of positions no provider shows yet (another process's writes):

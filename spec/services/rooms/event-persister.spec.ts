@@ -237,6 +237,21 @@ withAllDatabases("EventPersister group commit", (getDb) => {
     expect(sent.map((s) => s.streamOrdering)).to.deep.equal([...sent.map((s) => s.streamOrdering)].sort((a, b) => a - b));
   });
 
+  it("announces a batch over several rooms in one notification, at its highest position", async () => {
+    const { persister, notifications } = makePersister(getDb());
+    const [first, second] = await Promise.all([createPublicRoom(persister), createPublicRoom(persister)]);
+    notifications.length = 0;
+    const sent = await Promise.all([
+      persister.sendLocalEvent({ roomId: first, sender: LOCAL_ALICE, type: "m.room.message", content: { body: "1" } }),
+      persister.sendLocalEvent({ roomId: second, sender: LOCAL_BOB, type: "m.room.member", stateKey: LOCAL_BOB, content: { membership: "join" } }),
+      persister.sendLocalEvent({ roomId: first, sender: LOCAL_ALICE, type: "m.room.message", content: { body: "2" } }),
+    ]);
+    expect(notifications).to.have.length(1);
+    expect(notifications[0]!.position).to.equal(Math.max(...sent.map((e) => e.streamOrdering)));
+    expect(new Set(notifications[0]!.targets.roomIds)).to.deep.equal(new Set([first, second]));
+    expect(notifications[0]!.targets.userIds).to.deep.equal([LOCAL_BOB]);
+  });
+
   it("starts a turn's batch only after that turn's callbacks have run", async () => {
     const { persister } = makePersister(getDb());
     const roomId = await createPublicRoom(persister);

@@ -334,30 +334,32 @@ export class EventPersister {
     for (const event of batch.events) if (event.txn !== undefined) this.txnIds.remember(event.txn, event.pdu.eventId);
   }
 
-  /** One "pdu" notification per room with visible events, naming the users whose membership changed. */
+  /**
+   * One "pdu" notification for the whole batch, at its highest visible position: every room with
+   * visible events, and the users whose membership changed. One call, so that every listener
+   * (sync waits, push, the Redis bridge) takes the batch in at once rather than room by room.
+   */
   private notifications(batch: EventBatch): PendingNotification[] {
-    const byRoom = new Map<string, { position: number; userIds: Set<string> }>();
+    const roomIds = new Set<string>();
+    const userIds = new Set<string>();
+    let position = 0;
     for (const event of batch.events) {
       if (event.outlier || event.rejectedReason !== null || event.softFailed) continue;
-      let room = byRoom.get(event.pdu.roomId);
-      if (!room) byRoom.set(event.pdu.roomId, (room = { position: 0, userIds: new Set() }));
-      if (event.streamOrdering > room.position) room.position = event.streamOrdering;
-      if (!event.softFailed && membershipOf(event.pdu) !== null) room.userIds.add(event.pdu.stateKey!);
+      roomIds.add(event.pdu.roomId);
+      if (event.streamOrdering > position) position = event.streamOrdering;
+      if (membershipOf(event.pdu) !== null) userIds.add(event.pdu.stateKey!);
     }
+    if (roomIds.size === 0) return [];
     // Memberships that changed through state resolution concern their users too.
     for (const [roomId, changes] of batch.currentChanges) {
-      const room = byRoom.get(roomId);
-      if (!room) continue;
+      if (!roomIds.has(roomId)) continue;
       for (const key of changes.keys()) {
         const { type, stateKey } = parseStateMapKey(key);
-        if (type === "m.room.member") room.userIds.add(stateKey);
+        if (type === "m.room.member") userIds.add(stateKey);
       }
     }
     const notifier = this.deps.notifier;
-    return [...byRoom].map(([roomId, { position, userIds }]) => ({
-      position,
-      send: () => notifier.notify("pdu", position, { roomIds: [roomId], userIds: [...userIds] }),
-    }));
+    return [{ position, send: () => notifier.notify("pdu", position, { roomIds: [...roomIds], userIds: [...userIds] }) }];
   }
 
   private async serializeInsert<T>(fn: () => Promise<T>): Promise<T> {
