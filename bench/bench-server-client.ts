@@ -138,7 +138,12 @@ export function line(label: string, value: string, note = ""): void {
   console.log(`  ${label.padEnd(62)} ${value.padStart(12)}${note ? `   ${note}` : ""}`);
 }
 
-/** SQLite always; PostgreSQL too when HEARTH_TEST_POSTGRES_URL is set. */
+/**
+ * SQLite always; PostgreSQL too when HEARTH_TEST_POSTGRES_URL is set. HEARTH_BENCH_ENGINES
+ * (`sqlite`, `postgres` or both, comma-separated) narrows that down.
+ */
 export function engines(): Engine[] {
-  return process.env.HEARTH_TEST_POSTGRES_URL ? ["sqlite", "postgres"] : ["sqlite"];
+  const available: Engine[] = process.env.HEARTH_TEST_POSTGRES_URL ? ["sqlite", "postgres"] : ["sqlite"];
+  const wanted = process.env.HEARTH_BENCH_ENGINES?.split(",").map((engine) => engine.trim());
+  return wanted === undefined ? available : available.filter((engine) => wanted.includes(engine));
 }
