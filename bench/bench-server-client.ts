@@ -72,8 +72,11 @@ export async function startServer(engine: Engine): Promise<BenchServer> {
 /** Keep-alive connections for the load generators (undici's fetch costs several times more CPU). */
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
-/** One HTTP request over the shared agent: status and body text. */
-export function httpCall(url: string, method: string, token: string | null, body?: string): Promise<{ status: number; text: string }> {
+/**
+ * One HTTP request, over the shared keep-alive agent unless another is given (e.g. one with a
+ * bounded pool, whose requests wait their turn as a client's would): status and body text.
+ */
+export function httpCall(url: string, method: string, token: string | null, body?: string, via: http.Agent = agent): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -81,7 +84,7 @@ export function httpCall(url: string, method: string, token: string | null, body
       headers["content-type"] = "application/json";
       headers["content-length"] = String(Buffer.byteLength(body));
     }
-    const req = http.request(url, { method, agent, headers }, (res) => {
+    const req = http.request(url, { method, agent: via, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
