@@ -16,7 +16,7 @@ import { RoomsStore } from "./storage/stores/rooms-store.js";
 import { StateStore } from "./storage/stores/state-store.js";
 import { SyncStore } from "./storage/stores/sync-store.js";
 import type { Notifier } from "./sync/notifier.js";
-import { createSyncComponents, type SyncComponents, type SyncComponentsDeps } from "./sync/sync-components.js";
+import { createSyncComponents, type CommittedSyncEvent, type SyncComponents, type SyncComponentsDeps } from "./sync/sync-components.js";
 import type { UnreadCountsSource } from "./sync/sync-unread-counts.js";
 import type { StreamMethodServices } from "./sync/websocket-methods.js";
 import { WebSocketSync, type WebSocketSyncOptions } from "./sync/websocket-sync.js";
@@ -28,6 +28,8 @@ export interface SyncRoomEngine {
   stateStore?: SyncComponentsDeps["stateStore"];
   roomVersion?: (roomId: string) => Promise<RoomVersionRules | null>;
   forgottenRooms?: SyncComponentsDeps["forgottenRooms"];
+  /** The writer's committed events, taken into sync's caches as they commit (see rememberCommitted). */
+  committedEvents?: { onCommitted(listener: (events: readonly CommittedSyncEvent[]) => void): unknown };
   /** `send` and `state` of the WebSocket protocol. */
   sendMessage?: StreamMethodServices["sendMessage"];
   sendStateEvent?: StreamMethodServices["sendStateEvent"];
@@ -95,6 +97,7 @@ export function buildSyncServices(deps: SyncServicesDeps): SyncServices {
     forgottenRooms: rooms.forgottenRooms,
     unreadCounts: deps.unreadCounts,
   });
+  rooms.committedEvents?.onCommitted((events) => components.rememberCommitted(events));
   const websocket = new WebSocketSync({
     handler: components.handler,
     parser: components.parser,

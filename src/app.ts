@@ -152,6 +152,7 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
     rooms: {
       stateStore: rooms.stores.state,
       roomVersion: (roomId) => rooms.persister.getRoomVersion(roomId),
+      committedEvents: rooms.persister,
       forgottenRooms: (userId) => rooms.forget.getForgottenRooms(userId),
       sendMessage: (sender, roomId, type, content, txn) => rooms.events.sendMessage(sender, roomId, type, content, txn),
       sendStateEvent: (sender, roomId, type, stateKey, content) => rooms.events.sendStateEvent(sender, roomId, type, stateKey, content),

@@ -5,6 +5,7 @@
  * leaves its section empty.
  */
 import type { DataSource } from "typeorm";
+import type { Pdu } from "../room/pdu.js";
 import type { RoomVersionRules } from "../room/room-versions.js";
 import type { StateStore } from "../storage/stores/state-store.js";
 import { SyncStore } from "../storage/stores/sync-store.js";
@@ -26,7 +27,7 @@ import { SyncHandler } from "./sync-handler.js";
 import { LazyMemberCache } from "./sync-lazy-members.js";
 import { MembershipCache } from "./sync-memberships.js";
 import type { SyncFilterLookup, SyncRequestParser } from "./sync-request.js";
-import { SyncStateReader } from "./sync-state.js";
+import { SyncStateReader, type EventGroups } from "./sync-state.js";
 import type { UnreadCountsSource } from "./sync-unread-counts.js";
 
 export interface SyncComponentsDeps {
@@ -53,10 +54,25 @@ export interface SyncComponentsDeps {
   windowSize?: number;
 }
 
+/** An event the writer has just committed, with what sync would otherwise read back (its groups, its transaction). */
+export interface CommittedSyncEvent {
+  readonly pdu: Pdu;
+  readonly streamOrdering: number;
+  readonly topologicalOrdering: number;
+  readonly txn: { readonly deviceId: string; readonly txnId: string } | null;
+  readonly stateGroups: EventGroups;
+}
+
 export interface SyncComponents {
   readonly handler: SyncHandler;
   readonly parser: SyncRequestParser;
   readonly window: EventWindow;
+  /**
+   * Takes in events an in-process writer has just committed (before announcing them): the event
+   * window still reads which events a range holds, but finds these parsed, with their groups and
+   * transactions, instead of reading and parsing them again.
+   */
+  rememberCommitted(events: readonly CommittedSyncEvent[]): void;
 }
 
 export function createSyncComponents(deps: SyncComponentsDeps): SyncComponents {
@@ -93,5 +109,12 @@ export function createSyncComponents(deps: SyncComponentsDeps): SyncComponents {
     unreadCounts: deps.unreadCounts,
     now: deps.now,
   });
-  return { handler, parser: { filters: deps.filters ?? null, filterOptions: deps.filterOptions }, window };
+  const rememberCommitted = (committed: readonly CommittedSyncEvent[]): void => {
+    for (const { pdu, streamOrdering, topologicalOrdering, txn, stateGroups } of committed) {
+      // Unredacted: a redaction in the same batch is noted as the window reads it (noteRedactions).
+      events.remember({ pdu, streamOrdering, topologicalOrdering, redactedBy: null, txn });
+      state.rememberGroups(pdu.eventId, stateGroups);
+    }
+  };
+  return { handler, parser: { filters: deps.filters ?? null, filterOptions: deps.filterOptions }, window, rememberCommitted };
 }

@@ -45,6 +45,16 @@ export class SyncEventCache {
     this.events = new LruCache(deps.capacity ?? 10_000);
   }
 
+  /**
+   * Caches an event known without reading storage (one the persister has just committed); a
+   * cached copy stays (it may carry a redaction mark), learning the transaction if it lacked it.
+   */
+  remember(event: SyncEvent): void {
+    const cached = this.events.get(event.pdu.eventId);
+    if (cached === undefined) this.events.set(event.pdu.eventId, event);
+    else if (cached.txn === undefined) cached.txn = event.txn;
+  }
+
   /** The cached event, without reading storage. */
   peek(eventId: string): SyncEvent | undefined {
     return this.events.get(eventId);

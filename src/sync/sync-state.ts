@@ -44,6 +44,11 @@ export class SyncStateReader {
     return out;
   }
 
+  /** Remembers the groups of an event known without reading storage (one just committed). */
+  rememberGroups(eventId: string, groups: EventGroups): void {
+    this.groups.set(eventId, groups);
+  }
+
   /** A state group's full map (stateMapKey → event ID). */
   state(group: number): Promise<StateGroupMap> {
     return this.deps.store.selectStateGroup(group);

@@ -252,6 +252,40 @@ withAllDatabases("EventPersister group commit", (getDb) => {
     expect(notifications[0]!.targets.userIds).to.deep.equal([LOCAL_BOB]);
   });
 
+  it("tells onCommitted listeners of a batch's visible events after commit, before announcing them", async () => {
+    const { persister, stores, notifications } = makePersister(getDb());
+    const roomId = await createPublicRoom(persister);
+    const seen: Array<{ events: Array<Record<string, unknown>>; announced: number }> = [];
+    persister.onCommitted(() => {
+      throw new Error("a broken listener changes nothing");
+    });
+    const unsubscribe = persister.onCommitted((events) =>
+      seen.push({ announced: notifications.length, events: events.map((e) => ({ ...e, pdu: e.pdu.eventId })) }));
+    const before = notifications.length;
+    const [message, refused] = await Promise.allSettled([
+      persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: "hi" }, txn: { deviceId: "DEV", txnId: "t1" } }),
+      persister.sendLocalEvent({ roomId, sender: LOCAL_BOB, type: "m.room.message", content: { body: "not joined" } }),
+    ]);
+    const redaction = await persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.redaction", content: {}, redacts: (message as PromiseFulfilledResult<{ pdu: Pdu }>).value.pdu.eventId });
+    expect(refused.status).to.equal("rejected");
+    const sent = (message as PromiseFulfilledResult<Awaited<ReturnType<EventPersister["sendLocalEvent"]>>>).value;
+    const groups = (await stores.state.selectEventStateGroups([sent.pdu.eventId])).get(sent.pdu.eventId)!;
+    expect(seen[0]).to.deep.equal({
+      announced: before,
+      events: [{
+        pdu: sent.pdu.eventId,
+        streamOrdering: sent.streamOrdering,
+        topologicalOrdering: sent.pdu.depth,
+        txn: { deviceId: "DEV", txnId: "t1" },
+        stateGroups: { before: groups.stateGroupBefore, after: groups.stateGroupAfter },
+      }],
+    });
+    expect(seen[1]!.events.map((e) => [e.pdu, e.txn])).to.deep.equal([[redaction.pdu.eventId, null]]);
+    unsubscribe();
+    await persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: "unheard" } });
+    expect(seen).to.have.length(2);
+  });
+
   it("starts a turn's batch only after that turn's callbacks have run", async () => {
     const { persister } = makePersister(getDb());
     const roomId = await createPublicRoom(persister);

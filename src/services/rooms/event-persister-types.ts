@@ -54,6 +54,22 @@ export interface EventPersisterDeps {
   options?: EventPersisterOptions;
 }
 
+/**
+ * A visible event (not an outlier, rejected or soft-failed) just committed, with what readers
+ * would otherwise read back from storage: for in-process caches (the sync module's), told of each
+ * batch after its commit and before the notifier announces it.
+ */
+export interface CommittedEvent {
+  readonly pdu: Pdu;
+  readonly streamOrdering: number;
+  readonly topologicalOrdering: number;
+  /** The client transaction that sent it (its sender's), or null. */
+  readonly txn: { readonly deviceId: string; readonly txnId: string } | null;
+  readonly stateGroups: { readonly before: number; readonly after: number };
+}
+
+export type CommittedEventsListener = (events: readonly CommittedEvent[]) => void;
+
 /** A new event from a local user. */
 export interface LocalEventRequest {
   /** Null only for `m.room.create`, which makes a new room. */

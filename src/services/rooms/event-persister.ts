@@ -35,6 +35,8 @@ import { EventBatch, membershipOf, type BatchEvent } from "./event-persister-bat
 import { StreamOrderingTracker, type PendingNotification } from "./event-persister-positions.js";
 import { BatchProcessor, type InboundEvent } from "./event-persister-process.js";
 import type {
+  CommittedEvent,
+  CommittedEventsListener,
   EventPersisterDeps,
   LocalEventRequest,
   PersistedEvent,
@@ -83,6 +85,7 @@ export class EventPersister {
   private turn: Array<{ roomId: string; item: WorkItem }> = [];
   /** Settles once this turn's writes are in the queue; null when none are waiting. */
   private turnHandedOver: Promise<void> | null = null;
+  private readonly committedListeners = new Set<CommittedEventsListener>();
 
   constructor(private readonly deps: EventPersisterDeps) {
     const options = deps.options ?? {};
@@ -167,6 +170,15 @@ export class EventPersister {
 
   getRoomVersion(roomId: string): Promise<RoomVersionRules | null> {
     return this.accessor.getRoomVersion(roomId);
+  }
+
+  /**
+   * Tells `listener` of every batch's visible events once committed, before they are announced
+   * (see CommittedEvent). A listener that throws is ignored. Returns the unsubscribe function.
+   */
+  onCommitted(listener: CommittedEventsListener): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
   }
 
   /** Resolves once every write asked for so far has been persisted (tests, shutdown). */
@@ -309,6 +321,7 @@ export class EventPersister {
     }
     for (const answer of answers) answer();
     this.answerRepeated(repeated);
+    if (batch !== null) this.tellCommitted(batch);
     if (range !== null && batch !== null) this.tracker.settle(range[0], range[1], this.notifications(batch));
   }
 
@@ -332,6 +345,26 @@ export class EventPersister {
     }
     for (const entry of batch.overlay.values()) this.accessor.cacheEntry(entry);
     for (const event of batch.events) if (event.txn !== undefined) this.txnIds.remember(event.txn, event.pdu.eventId);
+  }
+
+  private tellCommitted(batch: EventBatch): void {
+    if (this.committedListeners.size === 0) return;
+    const events: CommittedEvent[] = [];
+    for (const event of batch.events) {
+      if (event.outlier || event.rejectedReason !== null || event.softFailed || event.groups === null) continue;
+      const txn = event.txn === undefined ? null : { deviceId: event.txn.deviceId, txnId: event.txn.txnId };
+      // flush() stores events at their depth as topological ordering.
+      const { pdu, streamOrdering } = event;
+      events.push({ pdu, streamOrdering, topologicalOrdering: pdu.depth, txn, stateGroups: event.groups });
+    }
+    if (events.length === 0) return;
+    for (const listener of this.committedListeners) {
+      try {
+        listener(events);
+      } catch {
+        // A cache that failed to take the events reads them from storage instead.
+      }
+    }
   }
 
   /**
