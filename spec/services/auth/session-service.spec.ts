@@ -36,6 +36,23 @@ withAllDatabases("SessionService", (getDb) => {
     expect(await devices.selectDevice(ALICE, s.deviceId)).to.include({ displayName: "Laptop", lastSeenTs: now, lastSeenIp: "10.0.0.1" });
   });
 
+  it("tells onDeviceAdded of a new device's last-seen time and address after commit, not of a reused device", async () => {
+    const added: unknown[][] = [];
+    const told = new SessionService({
+      db: getDb(), devices, accessTokens: tokens, accessTokenLifetimeMs: 60_000, now: () => now,
+      onDeviceAdded: (...args) => void added.push(args),
+    });
+    const s = await told.createSession({ userId: ALICE, deviceId: null, initialDeviceDisplayName: null, refreshable: false, ip: "10.0.0.1" });
+    expect(added).to.deep.equal([[ALICE, s.deviceId, now, "10.0.0.1"]]);
+    await told.createSession({ userId: ALICE, deviceId: s.deviceId, initialDeviceDisplayName: null, refreshable: false, ip: "10.0.0.2" });
+    expect(added).to.have.length(1);
+    await runInTransaction(getDb(), async (tx) => {
+      await told.issueSession(tx, { userId: ALICE, deviceId: "NEW", initialDeviceDisplayName: null, refreshable: false });
+      expect(added).to.have.length(1);
+    });
+    expect(added[1]).to.deep.equal([ALICE, "NEW", now, null]);
+  });
+
   it("a refreshable session's access token expires after the configured lifetime and comes with a refresh token", async () => {
     const s = await session({ refreshable: true });
     expect(s.expiresInMs).to.equal(60_000);

@@ -67,6 +67,39 @@ withAllDatabases("DeviceService", (getDb) => {
     expect((await service.getDevice(ALICE, "A")).lastSeenTs).to.equal(95_000);
   });
 
+  it("writes the activity of many requests and devices in one statement, visible in the table after the flush", async () => {
+    const statements: number[] = [];
+    const spy = Object.create(store) as DevicesStore;
+    spy.updateDevicesLastSeen = async (tx, rows) => (statements.push(rows.length), store.updateDevicesLastSeen(tx, rows));
+    const spied = new DeviceService({ db: getDb(), devices: spy, now: () => now, flushDelayMs: 60_000 });
+    for (let i = 0; i < 50; i++) {
+      spied.noteActivity(ALICE, "A", "10.0.0.1");
+      spied.noteActivity(ALICE, "B", "10.0.0.2");
+      now += 10;
+    }
+    expect(statements).to.deep.equal([]);
+    await spied.flushActivity();
+    expect(statements).to.deep.equal([2]);
+    expect(await store.selectDevice(ALICE, "A")).to.include({ lastSeenTs: 5000, lastSeenIp: "10.0.0.1" });
+    expect(await store.selectDevice(ALICE, "B")).to.include({ lastSeenTs: 5000, lastSeenIp: "10.0.0.2" });
+  });
+
+  it("does not write again for a request from the address a session just started at", async () => {
+    const statements: number[] = [];
+    const spy = Object.create(store) as DevicesStore;
+    spy.updateDevicesLastSeen = async (tx, rows) => (statements.push(rows.length), store.updateDevicesLastSeen(tx, rows));
+    const spied = new DeviceService({ db: getDb(), devices: spy, now: () => now, flushDelayMs: 60_000 });
+    spied.noteSessionStart(ALICE, "A", now, "10.0.0.1");
+    now += 1000;
+    spied.noteActivity(ALICE, "A", "10.0.0.1");
+    await spied.flushActivity();
+    expect(statements).to.deep.equal([]);
+    spied.noteActivity(ALICE, "A", "10.0.0.3");
+    await spied.flushActivity();
+    expect(statements).to.deep.equal([1]);
+    expect(await store.selectDevice(ALICE, "A")).to.include({ lastSeenTs: 6000, lastSeenIp: "10.0.0.3" });
+  });
+
   it("flushes by itself after the delay", async () => {
     const quick = new DeviceService({ db: getDb(), devices: store, now: () => now, flushDelayMs: 5 });
     quick.noteActivity(ALICE, "B", null);
@@ -77,7 +110,7 @@ withAllDatabases("DeviceService", (getDb) => {
   it("drops buffered activity of deleted devices, and logs a failed write instead of throwing", async () => {
     const written: string[] = [];
     const spy = Object.create(store) as DevicesStore;
-    spy.updateDeviceLastSeen = async (tx, userId, deviceId, ts, ip) => (written.push(deviceId), store.updateDeviceLastSeen(tx, userId, deviceId, ts, ip));
+    spy.updateDevicesLastSeen = async (tx, rows) => (written.push(...rows.map((r) => r.deviceId)), store.updateDevicesLastSeen(tx, rows));
     const spied = new DeviceService({ db: getDb(), devices: spy, now: () => now, flushDelayMs: 60_000 });
     spied.noteActivity(ALICE, "A", "10.0.0.1");
     spied.noteActivity(ALICE, "B", "10.0.0.1");
@@ -87,7 +120,7 @@ withAllDatabases("DeviceService", (getDb) => {
     const warnings: unknown[] = [];
     const failing = new DeviceService({
       db: getDb(),
-      devices: { ...store, updateDeviceLastSeen: async () => Promise.reject(new Error("disk full")), selectDevice: store.selectDevice.bind(store) } as unknown as DevicesStore,
+      devices: { ...store, updateDevicesLastSeen: async () => Promise.reject(new Error("disk full")), selectDevice: store.selectDevice.bind(store) } as unknown as DevicesStore,
       logger: { warn: (obj: unknown) => void warnings.push(obj) } as never,
       flushDelayMs: 60_000,
     });

@@ -32,12 +32,32 @@ withAllDatabases("DevicesStore", (getDb) => {
     await runInTransaction(getDb(), async (tx) => {
       await devices.insertDevice(tx, { userId: ALICE, deviceId: "PHONE" });
       expect(await devices.updateDeviceDisplayName(tx, ALICE, "PHONE", "Mine")).to.equal(true);
-      expect(await devices.updateDeviceLastSeen(tx, ALICE, "PHONE", 1_700_000_000_123, "::1")).to.equal(true);
+      expect(await devices.updateDevicesLastSeen(tx, [{ userId: ALICE, deviceId: "PHONE", lastSeenTs: 1_700_000_000_123, lastSeenIp: "::1" }])).to.equal(1);
       expect(await devices.updateDeviceDisplayName(tx, ALICE, "NONE", "x")).to.equal(false);
     });
     expect(await devices.selectDevice(ALICE, "PHONE")).to.deep.equal({
       userId: ALICE, deviceId: "PHONE", displayName: "Mine", lastSeenTs: 1_700_000_000_123, lastSeenIp: "::1",
     });
+  });
+
+  it("updates many devices' last seen in one statement, skipping unknown devices", async () => {
+    await runInTransaction(getDb(), async (tx) => {
+      await devices.insertDevice(tx, { userId: ALICE, deviceId: "A", lastSeenTs: 1, lastSeenIp: "10.0.0.9" });
+      await devices.insertDevice(tx, { userId: ALICE, deviceId: "B" });
+    });
+    const changed = await runInTransaction(getDb(), (tx) =>
+      devices.updateDevicesLastSeen(tx, [
+        { userId: ALICE, deviceId: "A", lastSeenTs: 1_700_000_000_123, lastSeenIp: null },
+        { userId: ALICE, deviceId: "B", lastSeenTs: 7, lastSeenIp: "::1" },
+        { userId: ALICE, deviceId: "GONE", lastSeenTs: 8, lastSeenIp: "::1" },
+      ]),
+    );
+    expect(changed).to.equal(2);
+    expect(await devices.selectDevicesByUser(ALICE)).to.deep.equal([
+      { userId: ALICE, deviceId: "A", displayName: null, lastSeenTs: 1_700_000_000_123, lastSeenIp: null },
+      { userId: ALICE, deviceId: "B", displayName: null, lastSeenTs: 7, lastSeenIp: "::1" },
+    ]);
+    expect(await runInTransaction(getDb(), (tx) => devices.updateDevicesLastSeen(tx, []))).to.equal(0);
   });
 
   it("deleting devices deletes their access tokens", async () => {

@@ -46,6 +46,11 @@ export interface SessionServiceDeps {
   now?: () => number;
   /** Forgets the cached tokens of a user (AccessTokenCache.forgetUser); called after commit. */
   forgetTokens?: (userId: string) => void;
+  /**
+   * A new device was added with its last-seen time and address (DeviceService.noteSessionStart,
+   * so its first requests do not write them again); called after commit.
+   */
+  onDeviceAdded?: (userId: string, deviceId: string, ts: number, ip: string | null) => void;
 }
 
 export interface NewSession {
@@ -107,6 +112,9 @@ export class SessionService {
       await accessTokens.deleteAccessTokensForDevice(tx, session.userId, deviceId);
       await accessTokens.deleteRefreshTokensForDevice(tx, session.userId, deviceId);
       this.forgetTokensOnCommit(tx, session.userId);
+    } else if (this.deps.onDeviceAdded !== undefined) {
+      const added = this.deps.onDeviceAdded;
+      onCommit(tx, () => added(session.userId, deviceId, now, session.ip ?? null));
     }
     const accessToken = newAccessToken();
     if (!session.refreshable) {

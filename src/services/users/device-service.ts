@@ -3,9 +3,13 @@
  * last-seen time and address. https://spec.matrix.org/v1.19/client-server-api/#device-management
  *
  * Last-seen updates come with every authenticated request, so they are buffered: at most one
- * per device per ACTIVITY_INTERVAL_MS, written together in one transaction a few seconds later
- * (the spec allows it: "May be a few minutes out of date, for efficiency reasons"). Reads
- * through this service see buffered values at once.
+ * per device per ACTIVITY_INTERVAL_MS, written together in one statement up to FLUSH_DELAY_MS
+ * later and when the server stops (AccountServices.close). The spec allows it: "May be a few
+ * minutes out of date, for efficiency reasons". Precision: this process's reads (GET /devices)
+ * see buffered values at once, to within ACTIVITY_INTERVAL_MS of the device's latest request;
+ * other processes see them to within that plus FLUSH_DELAY_MS. A session's start writes the
+ * device's last-seen time itself (SessionService): noteSessionStart keeps the first requests
+ * from the same address from writing it again.
  */
 import type { DataSource } from "typeorm";
 import { ErrCode, MatrixError } from "../../matrix/errors.js";
@@ -15,10 +19,10 @@ import type { Logger } from "../../util/logger.js";
 
 export interface DeviceServiceDeps {
   db: DataSource;
-  devices: Pick<DevicesStore, "selectDevice" | "selectDevicesByUser" | "updateDeviceDisplayName" | "updateDeviceLastSeen" | "deleteDevices">;
+  devices: Pick<DevicesStore, "selectDevice" | "selectDevicesByUser" | "updateDeviceDisplayName" | "updateDevicesLastSeen" | "deleteDevices">;
   logger?: Pick<Logger, "warn">;
   now?: () => number;
-  /** Delay before buffered last-seen updates are written; default 5 s. */
+  /** Delay before buffered last-seen updates are written; default FLUSH_DELAY_MS. */
   flushDelayMs?: number;
   /** Forgets the cached tokens of a user (AccessTokenCache.forgetUser); called after commit. */
   forgetTokens?: (userId: string) => void;
@@ -36,6 +40,8 @@ interface Activity {
 
 /** A device used again within this long from the same address is not noted again. */
 const ACTIVITY_INTERVAL_MS = 60_000;
+/** How long last-seen updates are buffered before they are written. */
+const FLUSH_DELAY_MS = 30_000;
 /** Devices whose last note is remembered; forgetting one only costs an extra write. */
 const MAX_REMEMBERED = 50_000;
 
@@ -91,13 +97,18 @@ export class DeviceService {
     const ts = this.now();
     const last = this.noted.get(key);
     if (last !== undefined && last.ip === ip && ts - last.ts < ACTIVITY_INTERVAL_MS) return;
-    if (this.noted.size >= MAX_REMEMBERED) this.noted.clear();
-    this.noted.set(key, { ts, ip });
+    this.remember(key, ts, ip);
     this.pending.set(key, { userId, deviceId, ts, ip });
     if (this.timer === null) {
-      this.timer = setTimeout(() => void this.flushActivity(), this.deps.flushDelayMs ?? 5000);
+      this.timer = setTimeout(() => void this.flushActivity(), this.deps.flushDelayMs ?? FLUSH_DELAY_MS);
       this.timer.unref();
     }
+  }
+
+  /** A session started on the device at `ts` from `ip`, which its row already records (nothing to write). */
+  noteSessionStart(userId: string, deviceId: string, ts: number, ip: string | null): void {
+    const key = deviceKey(userId, deviceId);
+    if (!this.pending.has(key)) this.remember(key, ts, ip);
   }
 
   /** Writes the buffered last-seen updates now. */
@@ -111,14 +122,18 @@ export class DeviceService {
       await previous;
       if (batch.length === 0) return;
       try {
-        await runInTransaction(this.deps.db, async (tx) => {
-          for (const a of batch) await this.deps.devices.updateDeviceLastSeen(tx, a.userId, a.deviceId, a.ts, a.ip);
-        });
+        const rows = batch.map((a) => ({ userId: a.userId, deviceId: a.deviceId, lastSeenTs: a.ts, lastSeenIp: a.ip }));
+        await runInTransaction(this.deps.db, (tx) => this.deps.devices.updateDevicesLastSeen(tx, rows));
       } catch (err) {
         this.deps.logger?.warn({ err, devices: batch.length }, "could not record devices' last-seen times");
       }
     })();
     await this.flushing;
+  }
+
+  private remember(key: string, ts: number, ip: string | null): void {
+    if (this.noted.size >= MAX_REMEMBERED) this.noted.clear();
+    this.noted.set(key, { ts, ip });
   }
 
   private withActivity(row: DeviceRow): DeviceRow {

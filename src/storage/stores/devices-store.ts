@@ -19,6 +19,13 @@ export interface NewDevice {
   lastSeenIp?: string | null;
 }
 
+export interface DeviceLastSeen {
+  userId: string;
+  deviceId: string;
+  lastSeenTs: number;
+  lastSeenIp: string | null;
+}
+
 interface DeviceDbRow {
   user_id: string;
   device_id: string;
@@ -59,13 +66,29 @@ export class DevicesStore extends BaseStore {
     return changed > 0;
   }
 
-  async updateDeviceLastSeen(tx: EntityManager, userId: string, deviceId: string, lastSeenTs: number, lastSeenIp: string | null): Promise<boolean> {
-    const changed = await this.d.execute(
+  /**
+   * Many devices' last-seen times in one statement, whatever their number: the rows travel as one
+   * JSON parameter. Devices that no longer exist are skipped. Returns how many rows changed.
+   */
+  async updateDevicesLastSeen(tx: EntityManager, updates: readonly DeviceLastSeen[]): Promise<number> {
+    if (updates.length === 0) return 0;
+    const json = JSON.stringify(updates.map((u) => ({ u: u.userId, d: u.deviceId, ts: u.lastSeenTs, ip: u.lastSeenIp })));
+    if (this.d.engine === "postgres") {
+      return this.d.execute(
+        tx,
+        `UPDATE devices SET last_seen_ts = v.ts, last_seen_ip = v.ip
+         FROM jsonb_to_recordset(?::jsonb) AS v(u text, d text, ts bigint, ip text)
+         WHERE devices.user_id = v.u AND devices.device_id = v.d`,
+        [json],
+      );
+    }
+    return this.d.execute(
       tx,
-      "UPDATE devices SET last_seen_ts = ?, last_seen_ip = ? WHERE user_id = ? AND device_id = ?",
-      [lastSeenTs, lastSeenIp, userId, deviceId],
+      `UPDATE devices SET last_seen_ts = v.ts, last_seen_ip = v.ip
+       FROM (SELECT value ->> 'u' AS u, value ->> 'd' AS d, value ->> 'ts' AS ts, value ->> 'ip' AS ip FROM json_each(?)) AS v
+       WHERE devices.user_id = v.u AND devices.device_id = v.d`,
+      [json],
     );
-    return changed > 0;
   }
 
   /** Deletes the device and, through the foreign keys, its access and refresh tokens. */
