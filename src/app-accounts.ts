@@ -80,6 +80,7 @@ export function buildAccountServices(config: Config, db: HearthDataSource, optio
     accessTokens: accessTokensStore,
     accessTokenLifetimeMs: config.session.access_token_lifetime_ms,
     forgetTokens,
+    tokenCache,
     onDeviceAdded: (userId, deviceId, ts, ip) => devices.noteSessionStart(userId, deviceId, ts, ip),
   });
   const users = new UserService({

@@ -157,6 +157,13 @@ for (const engine of testEngines()) {
       await expectGone(session.token);
     });
 
+    it("POST /logout of a token cached at login, never used before", async () => {
+      const session = await login(hs, localpart(), user.password);
+      const token = session.body.access_token as string;
+      expect((await call(hs, "POST", "/_matrix/client/v3/logout", { token })).status).to.equal(200);
+      await expectGone(token);
+    });
+
     it("POST /logout/all", async () => {
       const session = await cachedSession();
       expect((await call(hs, "POST", "/_matrix/client/v3/logout/all", { token: user.accessToken })).status).to.equal(200);

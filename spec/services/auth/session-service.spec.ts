@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { AccessTokenAuth } from "../../../src/services/auth/access-token-auth.js";
+import { AccessTokenCache } from "../../../src/services/auth/access-token-cache.js";
 import { SessionService } from "../../../src/services/auth/session-service.js";
 import { AccessTokensStore } from "../../../src/storage/stores/access-tokens-store.js";
 import { DevicesStore } from "../../../src/storage/stores/devices-store.js";
@@ -51,6 +53,82 @@ withAllDatabases("SessionService", (getDb) => {
       expect(added).to.have.length(1);
     });
     expect(added[1]).to.deep.equal([ALICE, "NEW", now, null]);
+  });
+
+  describe("issued tokens go into the token cache", () => {
+    let cache: AccessTokenCache;
+    let cached: SessionService;
+    /** Authenticates from the cache alone: a database read would throw. */
+    let fromCache: AccessTokenAuth;
+    beforeEach(() => {
+      cache = new AccessTokenCache({ now: () => now });
+      const forgetTokens = (userId: string) => cache.forgetUser(userId);
+      cached = new SessionService({ db: getDb(), devices, accessTokens: tokens, accessTokenLifetimeMs: 60_000, now: () => now, tokenCache: cache, forgetTokens });
+      fromCache = new AccessTokenAuth({ tokens: { selectAccessToken: () => Promise.reject(new Error("read the database")) }, cache, now: () => now });
+    });
+    const create = (overrides: Partial<Parameters<SessionService["createSession"]>[0]> = {}) =>
+      cached.createSession({ userId: ALICE, deviceId: null, initialDeviceDisplayName: null, refreshable: false, ...overrides });
+
+    it("at login and registration (also when reusing a device ID), and at refresh", async () => {
+      const s = await create();
+      expect(await fromCache.authenticate(s.accessToken)).to.deep.equal({ userId: ALICE, deviceId: s.deviceId, isGuest: false, appserviceId: null });
+      const reused = await create({ deviceId: s.deviceId, refreshable: true });
+      expect(cache.get(reused.accessToken)).to.deep.equal(await tokens.selectAccessToken(reused.accessToken));
+      expect(cache.get(s.accessToken)).to.equal(undefined);
+      const inTx = await runInTransaction(getDb(), (tx) => cached.issueSession(tx, { userId: ALICE, deviceId: null, initialDeviceDisplayName: null, refreshable: false }));
+      expect((await fromCache.authenticate(inTx.accessToken)).deviceId).to.equal(inTx.deviceId);
+      const renewed = await cached.refresh(reused.refreshToken!);
+      expect(cache.get(renewed.accessToken)).to.deep.equal(await tokens.selectAccessToken(renewed.accessToken));
+      expect(cache.get(reused.accessToken)).to.equal(undefined);
+    });
+
+    it("says what the database says of guests and deactivated users", async () => {
+      const users = new UsersStore(getDb());
+      await runInTransaction(getDb(), async (tx) => {
+        await users.insertUser(tx, { userId: "@guest:hs.test", localpart: "guest", isGuest: true, createdTs: 1 });
+        await users.updateDeactivated(tx, ALICE, true);
+      });
+      const guest = await create({ userId: "@guest:hs.test" });
+      expect(cache.get(guest.accessToken)).to.include({ isGuest: true, deactivated: false });
+      const deactivated = await create();
+      expect(cache.get(deactivated.accessToken)).to.include({ isGuest: false, deactivated: true });
+      expect(await matrixFailure(fromCache.authenticate(deactivated.accessToken))).to.include({ errcode: "M_UNKNOWN_TOKEN" });
+    });
+
+    it("a token logged out right after it was issued is refused at once, here and after another process's forget", async () => {
+      const s = await create();
+      await cached.logout(ALICE, s.deviceId, s.accessToken);
+      expect(cache.get(s.accessToken)).to.equal(undefined);
+      const auth = new AccessTokenAuth({ tokens, cache, now: () => now });
+      expect(await matrixFailure(auth.authenticate(s.accessToken))).to.include({ errcode: "M_UNKNOWN_TOKEN" });
+      const other = await create();
+      cache.forgetUserFromElsewhere(ALICE);
+      expect(cache.get(other.accessToken)).to.equal(undefined);
+    });
+
+    it("is not cached when something else forgot the user while the session was being issued", async () => {
+      const racing = Object.create(tokens) as AccessTokensStore;
+      racing.insertAccessTokenReturningInfo = async (tx, token) => {
+        const info = await tokens.insertAccessTokenReturningInfo(tx, token);
+        cache.forgetUserFromElsewhere(ALICE);
+        return info;
+      };
+      const raced = new SessionService({ db: getDb(), devices, accessTokens: racing, accessTokenLifetimeMs: 60_000, now: () => now, tokenCache: cache });
+      const s = await raced.createSession({ userId: ALICE, deviceId: null, initialDeviceDisplayName: null, refreshable: false });
+      expect(cache.get(s.accessToken)).to.equal(undefined);
+      expect((await new AccessTokenAuth({ tokens, cache, now: () => now }).authenticate(s.accessToken)).userId).to.equal(ALICE);
+    });
+
+    it("is not cached when the transaction ran longer than the cache remembers invalidations", async () => {
+      const slow = Object.create(tokens) as AccessTokensStore;
+      slow.insertAccessTokenReturningInfo = async (tx, token) => {
+        now += cache.ttlMs;
+        return tokens.insertAccessTokenReturningInfo(tx, token);
+      };
+      const slowSessions = new SessionService({ db: getDb(), devices, accessTokens: slow, accessTokenLifetimeMs: 60_000, now: () => now, tokenCache: cache });
+      const s = await slowSessions.createSession({ userId: ALICE, deviceId: null, initialDeviceDisplayName: null, refreshable: false });
+      expect(cache.get(s.accessToken)).to.equal(undefined);
+    });
   });
 
   it("a refreshable session's access token expires after the configured lifetime and comes with a refresh token", async () => {

@@ -67,7 +67,7 @@ export class AccessTokenCache {
   get(token: string): AccessTokenInfo | undefined {
     const entry = this.entries.get(token);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt <= this.now() || this.forgottenSince(entry.info.userId, entry.generation)) {
+    if (entry.expiresAt <= this.now() || this.forgottenSince(entry.info.userId, entry)) {
       this.entries.delete(token);
       return undefined;
     }
@@ -81,7 +81,7 @@ export class AccessTokenCache {
 
   /** Caches what a read started with startRead() found, unless its user was forgotten meanwhile. */
   set(token: string, info: AccessTokenInfo, read: TokenRead): void {
-    if (this.forgottenSince(info.userId, read.generation)) return;
+    if (this.forgottenSince(info.userId, read)) return;
     this.entries.set(token, { info, generation: read.generation, expiresAt: read.startedAt + this.ttlMs });
   }
 
@@ -115,9 +115,9 @@ export class AccessTokenCache {
     this.forgotten.set(userId, { generation: this.generation, at: now });
   }
 
-  /** Whether `userId` was forgotten after a read of generation `generation` started. */
-  private forgottenSince(userId: string, generation: number): boolean {
+  /** Whether `userId`'s tokens were forgotten after `read` started. */
+  forgottenSince(userId: string, read: Pick<TokenRead, "generation">): boolean {
     const record = this.forgotten.get(userId);
-    return record !== undefined && record.generation > generation;
+    return record !== undefined && record.generation > read.generation;
   }
 }

@@ -15,13 +15,20 @@
  * refresh) or the new access token is (AccessTokenAuth calls confirmRefresh on its first use).
  *
  * Every method that deletes access tokens tells `forgetTokens` once its transaction has
- * committed, so that cached tokens (AccessTokenCache) stop working at once.
+ * committed, so that cached tokens (AccessTokenCache) stop working at once. Every access token
+ * issued (login, m.login.token, registration, refresh) goes into `tokenCache` once committed,
+ * so its first request needs no database read. The read is "started" (startRead) before the
+ * transaction's first statement; if anything else forgot the owner's tokens after that point
+ * (a concurrent deactivation, say), the token is not cached. The transaction's own forgetting
+ * (a login reusing a device ID, a refresh) does not count: it runs first, then the new token
+ * goes in.
  */
 import type { DataSource, EntityManager } from "typeorm";
 import { ErrCode, MatrixError } from "../../matrix/errors.js";
-import type { AccessTokensStore } from "../../storage/stores/access-tokens-store.js";
+import type { AccessTokenInfo, AccessTokensStore } from "../../storage/stores/access-tokens-store.js";
 import type { DevicesStore } from "../../storage/stores/devices-store.js";
 import { onCommit, runInTransaction } from "../../storage/transaction.js";
+import type { AccessTokenCache } from "./access-token-cache.js";
 import { newAccessToken, newDeviceId, newRefreshToken } from "./session-tokens.js";
 
 export interface SessionServiceDeps {
@@ -29,7 +36,7 @@ export interface SessionServiceDeps {
   devices: Pick<DevicesStore, "insertDevice" | "selectDevicesByUser" | "deleteDevice" | "deleteDevices">;
   accessTokens: Pick<
     AccessTokensStore,
-    | "insertAccessToken"
+    | "insertAccessTokenReturningInfo"
     | "insertRefreshToken"
     | "selectRefreshToken"
     | "updateRefreshTokenNext"
@@ -46,6 +53,8 @@ export interface SessionServiceDeps {
   now?: () => number;
   /** Forgets the cached tokens of a user (AccessTokenCache.forgetUser); called after commit. */
   forgetTokens?: (userId: string) => void;
+  /** Where issued access tokens are put once committed (the cache AccessTokenAuth reads). */
+  tokenCache?: Pick<AccessTokenCache, "startRead" | "set" | "forgottenSince" | "ttlMs">;
   /**
    * A new device was added with its last-seen time and address (DeviceService.noteSessionStart,
    * so its first requests do not write them again); called after commit.
@@ -97,6 +106,7 @@ export class SessionService {
   /** A new session inside the caller's transaction (registration creates the user in the same one). */
   async issueSession(tx: EntityManager, session: NewSession): Promise<IssuedSession> {
     const { devices, accessTokens } = this.deps;
+    const cacheToken = this.cacheIssuedOnCommit(tx, session.userId);
     const now = this.now();
     const deviceId = session.deviceId ?? newDeviceId();
     const added = await devices.insertDevice(tx, {
@@ -118,13 +128,14 @@ export class SessionService {
     }
     const accessToken = newAccessToken();
     if (!session.refreshable) {
-      await accessTokens.insertAccessToken(tx, { token: accessToken, userId: session.userId, deviceId, validUntilMs: null, createdTs: now });
+      const info = await accessTokens.insertAccessTokenReturningInfo(tx, { token: accessToken, userId: session.userId, deviceId, validUntilMs: null, createdTs: now });
+      cacheToken(accessToken, info);
       return { userId: session.userId, deviceId, accessToken, refreshToken: null, expiresInMs: null };
     }
     const refreshToken = newRefreshToken();
     const refreshTokenId = await accessTokens.insertRefreshToken(tx, { token: refreshToken, userId: session.userId, deviceId, createdTs: now });
     const lifetime = this.deps.accessTokenLifetimeMs;
-    await accessTokens.insertAccessToken(tx, {
+    const info = await accessTokens.insertAccessTokenReturningInfo(tx, {
       token: accessToken,
       userId: session.userId,
       deviceId,
@@ -132,6 +143,7 @@ export class SessionService {
       refreshTokenId,
       createdTs: now,
     });
+    cacheToken(accessToken, info);
     return { userId: session.userId, deviceId, accessToken, refreshToken, expiresInMs: lifetime };
   }
 
@@ -146,9 +158,11 @@ export class SessionService {
    */
   async refresh(refreshToken: string): Promise<RefreshedTokens> {
     const { accessTokens } = this.deps;
+    const read = this.deps.tokenCache?.startRead();
     const result = await runInTransaction(this.deps.db, async (tx) => {
       const current = await accessTokens.selectRefreshToken(refreshToken, tx);
       if (current === null) return null;
+      const cacheToken = this.cacheIssuedOnCommit(tx, current.userId, read);
       if (current.nextTokenId !== null) {
         await accessTokens.deleteAccessTokensByRefreshToken(tx, current.nextTokenId);
         await accessTokens.deleteRefreshToken(tx, current.nextTokenId);
@@ -161,7 +175,7 @@ export class SessionService {
       const nextId = await accessTokens.insertRefreshToken(tx, { token: nextRefreshToken, userId: current.userId, deviceId: current.deviceId, createdTs: now });
       await accessTokens.updateRefreshTokenNext(tx, current.tokenId, nextId);
       const accessToken = newAccessToken();
-      await accessTokens.insertAccessToken(tx, {
+      const info = await accessTokens.insertAccessTokenReturningInfo(tx, {
         token: accessToken,
         userId: current.userId,
         deviceId: current.deviceId,
@@ -169,6 +183,7 @@ export class SessionService {
         refreshTokenId: nextId,
         createdTs: now,
       });
+      cacheToken(accessToken, info);
       return { accessToken, refreshToken: nextRefreshToken, expiresInMs: this.deps.accessTokenLifetimeMs };
     });
     if (result === null) throw new MatrixError(401, ErrCode.UnknownToken, UNKNOWN_REFRESH_TOKEN, { soft_logout: false });
@@ -215,6 +230,26 @@ export class SessionService {
     await devices.deleteDevices(tx, userId, doomed);
     await accessTokens.deleteAccessTokensForUser(tx, userId, keep?.accessToken ?? null);
     this.forgetTokensOnCommit(tx, userId);
+  }
+
+  /**
+   * Call before anything in `tx` forgets `userId`'s tokens, and before its first statement (or
+   * pass the `read` started then); call the function it returns with each token issued. After
+   * commit, the tokens are cached unless something other than `tx` forgot the user since.
+   */
+  private cacheIssuedOnCommit(tx: EntityManager, userId: string, read = this.deps.tokenCache?.startRead()): (token: string, info: AccessTokenInfo) => void {
+    const cache = this.deps.tokenCache;
+    if (cache === undefined || read === undefined) return () => {};
+    // Commit hooks run in order: this one before the transaction's own forgetUser.
+    let clean = false;
+    onCommit(tx, () => {
+      // The cache keeps what it forgot for its TTL only: a longer transaction is not trusted.
+      clean = !cache.forgottenSince(userId, read) && cache.startRead().startedAt - read.startedAt < cache.ttlMs;
+    });
+    return (token, info) =>
+      onCommit(tx, () => {
+        if (clean) cache.set(token, info, cache.startRead());
+      });
   }
 
   private forgetTokensOnCommit(tx: EntityManager, userId: string): void {

@@ -69,13 +69,24 @@ interface RefreshTokenDbRow {
 export class AccessTokensStore extends BaseStore {
   /** Returns the new token's row ID. */
   async insertAccessToken(tx: EntityManager, token: NewAccessToken): Promise<number> {
-    const rows = await this.d.query<{ id: unknown }>(
+    return (await this.insertAccessTokenReturningInfo(tx, token)).tokenId;
+  }
+
+  /**
+   * Inserts the token and returns what selectAccessToken would say of it once committed (the
+   * owner's guest and deactivated flags as this transaction sees them), in the same statement.
+   */
+  async insertAccessTokenReturningInfo(tx: EntityManager, token: NewAccessToken): Promise<AccessTokenInfo> {
+    const rows = await this.d.query<AccessTokenDbRow>(
       tx,
       `INSERT INTO access_tokens (token, user_id, device_id, valid_until_ms, refresh_token_id, created_ts)
-       VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+       VALUES (?, ?, ?, ?, ?, ?)
+       RETURNING id, user_id, device_id, valid_until_ms, refresh_token_id,
+         (SELECT u.is_guest FROM users u WHERE u.user_id = access_tokens.user_id) AS is_guest,
+         (SELECT u.deactivated FROM users u WHERE u.user_id = access_tokens.user_id) AS deactivated`,
       [hashToken(token.token), token.userId, token.deviceId, token.validUntilMs, token.refreshTokenId ?? null, token.createdTs ?? Date.now()],
     );
-    return toNumber(rows[0]?.id);
+    return toAccessTokenInfo(rows[0]!);
   }
 
   /** The owner of a token, or null if no such token. Expiry is the caller's to check. */
@@ -87,16 +98,7 @@ export class AccessTokensStore extends BaseStore {
       [hashToken(token)],
     );
     const row = rows[0];
-    if (!row) return null;
-    return {
-      tokenId: toNumber(row.id),
-      userId: row.user_id,
-      deviceId: row.device_id,
-      validUntilMs: toNullableNumber(row.valid_until_ms),
-      refreshTokenId: toNullableNumber(row.refresh_token_id),
-      isGuest: toBool(row.is_guest),
-      deactivated: toBool(row.deactivated),
-    };
+    return row ? toAccessTokenInfo(row) : null;
   }
 
   async updateAccessTokenLastUsed(tx: EntityManager, tokenId: number, lastUsedTs: number): Promise<void> {
@@ -173,4 +175,16 @@ export class AccessTokensStore extends BaseStore {
     for (const row of rows) await this.deleteAccessTokensByRefreshToken(tx, toNumber(row.id));
     return rows.length;
   }
+}
+
+function toAccessTokenInfo(row: AccessTokenDbRow): AccessTokenInfo {
+  return {
+    tokenId: toNumber(row.id),
+    userId: row.user_id,
+    deviceId: row.device_id,
+    validUntilMs: toNullableNumber(row.valid_until_ms),
+    refreshTokenId: toNullableNumber(row.refresh_token_id),
+    isGuest: toBool(row.is_guest),
+    deactivated: toBool(row.deactivated),
+  };
 }
