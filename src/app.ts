@@ -121,6 +121,15 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
     onProfileChanged: (userId, profile) => rooms.membership.propagateProfile(userId, profile),
     usersSharingRoomWith: usersSharingRoomWith(db),
   });
+  // Cached display names: forgotten with the user's tokens too (an erasing deactivation clears
+  // them), and across processes like the tokens (profile-cache.ts).
+  accounts.tokenCache.onLocalForget((userId) => userData.profiles.cache.forgetUser(userId));
+  const profileBridge = config.redis
+    ? await TokenCacheRedisBridge.connect(userData.profiles.cache, config.redis.url, {
+        channel: `hearth:profiles:${config.server_name}`,
+        onError: (err) => logger.warn({ err }, "Redis profile cache bridge error"),
+      })
+    : null;
   const rooms = buildRoomServices(db, {
     serverName: config.server_name,
     signingKey: signingKeys[0]!,
@@ -210,6 +219,7 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
       await push.close();
       await redisBridge?.close();
       await tokenBridge?.close();
+      await profileBridge?.close();
       notifier.close();
       await userData.close();
       await accounts.close();

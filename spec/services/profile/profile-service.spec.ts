@@ -27,6 +27,25 @@ withAllDatabases("ProfileService", (getDb) => {
     });
   });
 
+  it("keeps display profiles in memory, read again after a change of name or avatar", async () => {
+    let reads = 0;
+    const users = new UsersStore(getDb());
+    const counting = Object.create(users) as UsersStore;
+    counting.selectUserById = async (userId, em) => (reads++, users.selectUserById(userId, em));
+    const cached = new ProfileService({ db: getDb(), serverName: "x", users: counting, fields: new ProfileFieldsStore(getDb()) });
+    const display = async () => (await cached.getDisplayProfiles(["@a:x"])).get("@a:x");
+    expect(await display()).to.deep.equal({ displayname: "A", avatarUrl: null });
+    expect(await display()).to.deep.equal({ displayname: "A", avatarUrl: null });
+    expect(reads).to.equal(1);
+    await cached.setProfileField("@a:x", "displayname", "Alpha");
+    expect(await display()).to.deep.equal({ displayname: "Alpha", avatarUrl: null });
+    await cached.deleteProfileField("@a:x", "displayname");
+    expect(await display()).to.deep.equal({ displayname: null, avatarUrl: null });
+    await runInTransaction(getDb(), (tx) => users.updateAvatarUrl(tx, "@a:x", "mxc://x/elsewhere"));
+    cached.cache.forgetUserFromElsewhere("@a:x");
+    expect(await display()).to.deep.equal({ displayname: null, avatarUrl: "mxc://x/elsewhere" });
+  });
+
   it("reads, sets and deletes display name, avatar and extended fields", async () => {
     expect(await profiles.getProfile("@a:x")).to.deep.equal({ displayname: "A" });
     await profiles.setProfileField("@a:x", "avatar_url", "mxc://x/pic");

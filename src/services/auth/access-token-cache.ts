@@ -18,6 +18,7 @@
  */
 import type { AccessTokenInfo } from "../../storage/stores/access-tokens-store.js";
 import { LruCache } from "../../storage/lru-cache.js";
+import { PerUserCache } from "./per-user-cache.js";
 
 export interface AccessTokenCacheOptions {
   /** Tokens kept; default 20,000. */
@@ -43,7 +44,7 @@ export interface TokenRead {
 export const DEFAULT_TOKEN_CACHE_ENTRIES = 20_000;
 export const DEFAULT_TOKEN_CACHE_TTL_MS = 10_000;
 
-export class AccessTokenCache {
+export class AccessTokenCache extends PerUserCache {
   readonly ttlMs: number;
   private readonly now: () => number;
   private readonly entries: LruCache<string, Entry>;
@@ -51,9 +52,9 @@ export class AccessTokenCache {
   private generation = 0;
   /** Per user, the generation and time of its last invalidation (kept for ttlMs). */
   private readonly forgotten = new Map<string, { generation: number; at: number }>();
-  private readonly localForgetListeners = new Set<(userId: string) => void>();
 
   constructor(options: AccessTokenCacheOptions = {}) {
+    super();
     this.ttlMs = options.ttlMs ?? DEFAULT_TOKEN_CACHE_TTL_MS;
     this.now = options.now ?? Date.now;
     this.entries = new LruCache(options.maxEntries ?? DEFAULT_TOKEN_CACHE_ENTRIES);
@@ -85,27 +86,7 @@ export class AccessTokenCache {
     this.entries.set(token, { info, generation: read.generation, expiresAt: read.startedAt + this.ttlMs });
   }
 
-  /**
-   * Every cached token of `userId` is read again from the database on its next use. Called by
-   * this process's own changes: the onLocalForget listeners hear of it.
-   */
-  forgetUser(userId: string): void {
-    this.forget(userId);
-    for (const listener of this.localForgetListeners) listener(userId);
-  }
-
-  /** forgetUser for a change another process made (and has announced itself). */
-  forgetUserFromElsewhere(userId: string): void {
-    this.forget(userId);
-  }
-
-  /** Calls `listener` after each forgetUser of this process; returns the unsubscribe function. */
-  onLocalForget(listener: (userId: string) => void): () => void {
-    this.localForgetListeners.add(listener);
-    return () => this.localForgetListeners.delete(listener);
-  }
-
-  private forget(userId: string): void {
+  protected override forget(userId: string): void {
     const now = this.now();
     this.generation++;
     // Records older than the TTL guard nothing: every entry read before them has expired.

@@ -18,6 +18,7 @@ import type { JsonValue } from "../../matrix/pdu-json.js";
 import type { ProfileFieldsStore } from "../../storage/stores/profile-fields-store.js";
 import type { UserRow, UsersStore } from "../../storage/stores/users-store.js";
 import { runInTransaction } from "../../storage/transaction.js";
+import { ProfileCache, type DisplayProfile } from "./profile-cache.js";
 import { AVATAR_URL, DISPLAYNAME, checkProfileSize, type ProfileJson } from "./profile-fields.js";
 
 export interface ProfileChange {
@@ -32,10 +33,17 @@ export interface ProfileServiceDeps {
   fields: Pick<ProfileFieldsStore, "upsertProfileField" | "deleteProfileField" | "selectProfileFields">;
   /** Called after a committed change of display name or avatar. */
   onProfileChanged?: (userId: string, profile: ProfileChange) => void | Promise<void>;
+  /** Display names and avatars read before (profile-cache.ts); default: a private one. */
+  cache?: ProfileCache;
 }
 
 export class ProfileService {
-  constructor(private readonly deps: ProfileServiceDeps) {}
+  /** Forgotten here after each change of display name or avatar; app.ts bridges it across processes. */
+  readonly cache: ProfileCache;
+
+  constructor(private readonly deps: ProfileServiceDeps) {
+    this.cache = deps.cache ?? new ProfileCache();
+  }
 
   /** GET /profile/{userId}: every field; 404 M_NOT_FOUND for users we have no profile of. */
   async getProfile(userId: string): Promise<ProfileJson> {
@@ -51,12 +59,21 @@ export class ProfileService {
   }
 
   /** Display names and avatars of local users, for presence content and member events. */
-  async getDisplayProfiles(userIds: readonly string[]): Promise<Map<string, { displayname: string | null; avatarUrl: string | null }>> {
-    const out = new Map<string, { displayname: string | null; avatarUrl: string | null }>();
+  async getDisplayProfiles(userIds: readonly string[]): Promise<Map<string, DisplayProfile>> {
+    const out = new Map<string, DisplayProfile>();
     for (const userId of userIds) {
       if (localpartOf(userId, this.deps.serverName) === null) continue;
+      const cached = this.cache.get(userId);
+      if (cached !== undefined) {
+        out.set(userId, cached);
+        continue;
+      }
+      const read = this.cache.startRead();
       const user = await this.deps.users.selectUserById(userId);
-      if (user !== null) out.set(userId, { displayname: user.displayname, avatarUrl: user.avatarUrl });
+      if (user === null) continue;
+      const profile = { displayname: user.displayname, avatarUrl: user.avatarUrl };
+      this.cache.set(userId, profile, read);
+      out.set(userId, profile);
     }
     return out;
   }
@@ -98,6 +115,7 @@ export class ProfileService {
   }
 
   private async changed(userId: string): Promise<void> {
+    this.cache.forgetUser(userId);
     const listener = this.deps.onProfileChanged;
     if (listener === undefined) return;
     const user = await this.deps.users.selectUserById(userId);
