@@ -111,6 +111,17 @@ withAllDatabases("PushActionsWorker", (getDb) => {
     expect(await store.selectProcessedPosition()).to.equal(last);
   });
 
+  it("evaluates positions announced in pieces within one turn in one pass", async () => {
+    worker = newWorker();
+    await worker.start();
+    const orderings = await storeEvents(["$1", "$2"]);
+    notifier.notify("pdu", orderings[0]!, { roomIds: [ROOM] });
+    notifier.notify("pdu", orderings[1]!, { roomIds: [ROOM] });
+    expect(await worker.waitFor(orderings[1]!, 5_000)).to.equal(true);
+    expect(prepared).to.deep.equal(["$1 $2"]);
+    expect(batches).to.have.length(1);
+  });
+
   it("skips events stored before it first ran, and resumes where it stopped", async () => {
     const [old] = await persist(["$old"]);
     worker = newWorker();

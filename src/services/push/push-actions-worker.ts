@@ -71,10 +71,18 @@ export class PushActionsWorker {
   private running: Promise<void> | null = null;
   private stopped = false;
   private readonly waiters = new Set<Waiter>();
+  private kickQueued = false;
   private readonly onNotify = (...[stream, position]: NotifierEvents["notify"]): void => {
     if (stream !== "pdu" || position <= this.target) return;
     this.target = position;
-    this.kick();
+    // Started in a microtask: the positions a writer announces in pieces within one turn are
+    // evaluated in one pass, not the first alone and then the rest.
+    if (this.kickQueued) return;
+    this.kickQueued = true;
+    queueMicrotask(() => {
+      this.kickQueued = false;
+      this.kick();
+    });
   };
 
   constructor(private readonly deps: PushActionsWorkerDeps) {}
