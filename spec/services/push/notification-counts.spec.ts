@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { NotificationCounts } from "../../../src/services/push/notification-counts.js";
-import { EventPushActionsStore, MAIN_THREAD, type PushActionRow } from "../../../src/storage/stores/event-push-actions-store.js";
+import { EventPushActionsStore, MAIN_THREAD, type PushActionRow, type PushReadMark } from "../../../src/storage/stores/event-push-actions-store.js";
 import { EventsStore } from "../../../src/storage/stores/events-store.js";
 import { ReceiptsStore } from "../../../src/storage/stores/receipts-store.js";
 import { runInTransaction } from "../../../src/storage/transaction.js";
 import { Notifier } from "../../../src/sync/notifier.js";
 import { withAllDatabases } from "../../helpers/with-all-databases.js";
+import { seededRandom } from "../../room/state-res/fork-generator.js";
 
 const ROOM = "!room:hs.test";
 const OTHER = "!other:hs.test";
@@ -141,6 +142,88 @@ withAllDatabases("NotificationCounts", (getDb) => {
       expect(reads).to.equal(4);
       await total();
       expect(reads).to.equal(4);
+    });
+
+    /** What the worker does with a batch's read marks: the rows deleted, then applyBatch. */
+    async function mark(marks: Array<Omit<PushReadMark, "userId" | "roomId">>): Promise<void> {
+      const reads = marks.map((m) => ({ userId: ME, roomId: ROOM, ...m }));
+      await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, reads));
+      counts.applyBatch({ actions: [], reads, redactedRooms: new Set() });
+    }
+
+    it("takes off what the user's own messages read without a read, in their thread or in all", async () => {
+      await notify([{ at: 0 }, { at: 1, threadId: ROOT, highlight: true }, { at: 2 }, { at: 3, threadId: ROOT }]);
+      await total();
+      // Their message in the main timeline reads it, not the thread.
+      await mark([{ threadId: MAIN_THREAD, before: o[4]! }]);
+      expect(await get()).to.deep.equal({
+        total: { highlight_count: 1, notification_count: 2 },
+        main: { highlight_count: 0, notification_count: 0 },
+        threads: new Map([[ROOT, { highlight_count: 1, notification_count: 2 }]]),
+      });
+      // Notifications after the kept read: a mark among them takes off those before it.
+      await notify([{ at: 5, threadId: ROOT, highlight: true }, { at: 6, threadId: ROOT }]);
+      await mark([{ threadId: ROOT, before: o[6]! }]);
+      expect((await get())?.threads.get(ROOT)).to.deep.equal({ highlight_count: 0, notification_count: 1 });
+      // An unthreaded one (leaving) reads every thread.
+      await mark([{ threadId: null, before: o[7]! + 1 }]);
+      expect(await get()).to.equal(undefined);
+      expect(reads).to.equal(1);
+    });
+
+    it("stay equal to a fresh read across messages, own messages and receipts", async function () {
+      this.timeout(60_000);
+      const more = await runInTransaction(getDb(), (tx) =>
+        new EventsStore(getDb()).insertEvents(
+          tx,
+          Array.from({ length: 400 }, (_, i) => ({ eventId: `$p${i}`, roomId: ROOM, type: "m.room.message", stateKey: null, sender: "@bob:hs.test", depth: 8 + i, originServerTs: i, json: "{}" })),
+        ),
+      );
+      const threads = [MAIN_THREAD, ROOT, "$other"];
+      const receipts = new ReceiptsStore(getDb());
+      for (const seed of [1, 2, 3, 4, 5, 6]) {
+        const random = seededRandom(seed);
+        const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+        // Few positions per thread, so that folded notifications occur.
+        const kept = new NotificationCounts({ store, worker: { waitFor: async () => true }, notifier, positionsPerThread: 2 });
+        kept.start();
+        const fresh = () => new NotificationCounts({ store, worker: { waitFor: async () => true }, notifier: new Notifier() }).getUnreadCounts(ME, [ROOM], 0);
+        for (let i = (seed - 1) * 60, step = 0; i < seed * 60 && i < more.length; step++) {
+          if (random() < 0.8) {
+            // A batch of the worker: notifications, own messages (threaded marks), a leave (unthreaded).
+            const actions: PushActionRow[] = [];
+            const marks = new Map<string, PushReadMark>();
+            for (let n = 1 + Math.floor(random() * 8); n > 0 && i < more.length; n--, i++) {
+              const at = more[i]!;
+              const kind = random();
+              if (kind < 0.6) actions.push({ userId: ME, roomId: ROOM, streamOrdering: at, threadId: pick(threads), highlight: random() < 0.3 });
+              else if (kind < 0.9) {
+                const threadId = pick(threads);
+                marks.set(threadId, { userId: ME, roomId: ROOM, threadId, before: at });
+              } else marks.set("", { userId: ME, roomId: ROOM, threadId: null, before: at + 1 });
+            }
+            await runInTransaction(getDb(), async (tx) => {
+              await store.insertPushActions(tx, actions);
+              await store.deletePushActionsBefore(tx, [...marks.values()]);
+            });
+            kept.applyBatch({ actions, reads: marks.values(), redactedRooms: new Set() });
+          } else {
+            const receiptType = pick(["m.read", "m.read.private"]);
+            const eventId = `$p${Math.floor(random() * i)}`;
+            const threadId = pick([null, ...threads]);
+            const streamId = await runInTransaction(getDb(), async (tx) => {
+              const id = await receipts.nextStreamId(tx);
+              await receipts.upsertReceipt(tx, { roomId: ROOM, receiptType, userId: ME, threadId, eventId, ts: 1, streamId: id });
+              return id;
+            });
+            notifier.notify("receipt", streamId, receiptType === "m.read.private" ? { userIds: [ME] } : { roomIds: [ROOM] });
+          }
+          expect(await kept.getUnreadCounts(ME, [ROOM], 0), `seed ${seed}, step ${step}`).to.deep.equal(await fresh());
+        }
+        kept.stop();
+        // Start the next sequence afresh.
+        await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId: ME, roomId: ROOM, threadId: null, before: Number.MAX_SAFE_INTEGER }]));
+      }
     });
 
     it("reads again after a redaction in the room removed notifications", async () => {

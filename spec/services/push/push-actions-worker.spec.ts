@@ -107,7 +107,7 @@ withAllDatabases("PushActionsWorker", (getDb) => {
     // Each batch is prepared (its newcomers' rules loaded at once).
     expect(prepared).to.deep.equal(["$1 $2!", "$3 $4", "$5"]);
     expect(recorded).to.deep.equal(evaluated);
-    expect(await unread()).to.deep.equal({ roomId: ROOM, threadId: MAIN_THREAD, notifications: 5, highlights: 1 });
+    expect(await unread()).to.deep.equal({ roomId: ROOM, threadId: MAIN_THREAD, notifications: 5, highlights: 1, last });
     expect(await store.selectProcessedPosition()).to.equal(last);
   });
 

@@ -26,7 +26,7 @@ withAllDatabases("EventPushActionsStore", (getDb) => {
     userId: ME, roomId: ROOM, streamOrdering, threadId: MAIN_THREAD, highlight: false, ...extra,
   });
 
-  it("counts a user's rows per room and thread in (after, upTo], with highlights", async () => {
+  it("counts a user's rows per room and thread in (after, upTo], with highlights and the latest's position", async () => {
     await insertActions([
       action(1), action(2, { highlight: true }), action(3, { threadId: "$root" }), action(4), action(5, { roomId: OTHER }),
       action(2, { userId: "@else:hs.test" }),
@@ -37,15 +37,15 @@ withAllDatabases("EventPushActionsStore", (getDb) => {
     ]);
     const key = (r: { roomId: string; threadId: string }) => `${r.roomId} ${r.threadId}`;
     expect(rows.sort((a, b) => key(a).localeCompare(key(b)))).to.deep.equal([
-      { roomId: OTHER, threadId: MAIN_THREAD, notifications: 1, highlights: 0 },
-      { roomId: ROOM, threadId: "$root", notifications: 1, highlights: 0 },
-      { roomId: ROOM, threadId: MAIN_THREAD, notifications: 1, highlights: 1 },
+      { roomId: OTHER, threadId: MAIN_THREAD, notifications: 1, highlights: 0, last: 5 },
+      { roomId: ROOM, threadId: "$root", notifications: 1, highlights: 0, last: 3 },
+      { roomId: ROOM, threadId: MAIN_THREAD, notifications: 1, highlights: 1, last: 2 },
     ]);
     expect(await store.selectUnreadCounts(ME, [{ roomId: ROOM, after: 0, upTo: 10, threadId: "$root" }])).to.deep.equal([
-      { roomId: ROOM, threadId: "$root", notifications: 1, highlights: 0 },
+      { roomId: ROOM, threadId: "$root", notifications: 1, highlights: 0, last: 3 },
     ]);
     expect(await store.selectUnreadCounts(ME, [{ roomId: ROOM, after: 0, upTo: 10, exceptThreads: ["$root"] }])).to.deep.equal([
-      { roomId: ROOM, threadId: MAIN_THREAD, notifications: 3, highlights: 1 },
+      { roomId: ROOM, threadId: MAIN_THREAD, notifications: 3, highlights: 1, last: 4 },
     ]);
     expect(await store.selectUnreadCounts(ME, [])).to.deep.equal([]);
   });
@@ -53,7 +53,7 @@ withAllDatabases("EventPushActionsStore", (getDb) => {
   it("ignores a row written twice", async () => {
     await insertActions([action(1)]);
     await insertActions([action(1, { highlight: true })]);
-    expect(await store.selectUnreadCounts(ME, [{ roomId: ROOM, after: 0, upTo: 9 }])).to.deep.equal([{ roomId: ROOM, threadId: MAIN_THREAD, notifications: 1, highlights: 0 }]);
+    expect(await store.selectUnreadCounts(ME, [{ roomId: ROOM, after: 0, upTo: 9 }])).to.deep.equal([{ roomId: ROOM, threadId: MAIN_THREAD, notifications: 1, highlights: 0, last: 1 }]);
   });
 
   it("deletes a user's rows before a position, in one thread or all", async () => {

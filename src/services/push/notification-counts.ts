@@ -15,13 +15,21 @@
  * itself"), waiting at most `waitMs`; they cover every event evaluated so far. A room's counts
  * are read from the database (two reads for any number of rooms: the receipts, then one UNION
  * ALL of index ranges) and then kept in memory: the worker adds each new notification to them
- * (applyBatch), and what may lower them drops them (its read marks and redactions; receipts, as
- * the notifier announces them), so a busy room's counts are mostly served without a read.
+ * (applyBatch) and takes off what its read marks clear, and what else may lower them drops them
+ * (redactions; receipts, as the notifier announces them), so a busy room's counts are mostly
+ * served without a read.
+ *
+ * A read mark clears a thread's notifications before a position. Each kept thread knows the
+ * positions of its latest notifications (64 by default) and that the others are at or
+ * before `foldedUpTo`; a mark past `foldedUpTo` (the common one: the user's own message, after
+ * everything they were notified of) is applied exactly, and only a mark among the folded ones
+ * drops the room's counts.
  */
 import type { UnreadNotificationCountsJson } from "../../matrix/endpoints/client/sync.js";
 import { LruCache } from "../../storage/lru-cache.js";
 import { MAIN_THREAD, type EventPushActionsStore, type UnreadCountRange } from "../../storage/stores/event-push-actions-store.js";
 import type { Notifier, NotifierEvents } from "../../sync/notifier.js";
+import type { ReadMark } from "./event-push-evaluator.js";
 import type { PushActionsWorker, PushBatch } from "./push-actions-worker.js";
 
 export interface RoomNotificationCounts {
@@ -42,6 +50,21 @@ export interface NotificationCountsDeps {
   waitMs?: number;
   /** (user, room) counts kept in memory; default 100,000. */
   capacity?: number;
+  /** Positions of notifications kept per thread (the rest folded into a bound); default 64. */
+  positionsPerThread?: number;
+}
+
+/** Positions of notifications kept per thread by default; older ones are folded into a bound. */
+const MAX_POSITIONS = 64;
+
+/** One thread's unread notifications. */
+interface ThreadCounts {
+  notifications: number;
+  highlights: number;
+  /** The latest notifications, oldest first (at most `positionsPerThread`). */
+  readonly latest: Array<{ readonly at: number; readonly highlight: boolean }>;
+  /** Every notification not in `latest` is at or before this position. */
+  foldedUpTo: number;
 }
 
 /** One user's counts in one room, with the read positions new notifications are compared with. */
@@ -50,7 +73,7 @@ interface Kept {
   readonly userGen: number;
   readonly unthreadedRead: number;
   readonly threadReads: ReadonlyMap<string, number>;
-  readonly threads: Map<string, UnreadNotificationCountsJson>;
+  readonly threads: Map<string, ThreadCounts>;
 }
 
 export class NotificationCounts {
@@ -102,8 +125,9 @@ export class NotificationCounts {
   }
 
   /**
-   * After the worker commits a batch: its notifications are added to the counts kept, and the
-   * counts its read marks and redactions lower are dropped.
+   * After the worker commits a batch: its notifications are added to the counts kept, then its
+   * read marks take off what they clear (as the batch's DELETE did), and the counts its
+   * redactions lower are dropped.
    */
   applyBatch({ actions, reads, redactedRooms }: PushBatch): void {
     for (const roomId of redactedRooms) {
@@ -114,16 +138,17 @@ export class NotificationCounts {
       bump(this.roomChanges, row.roomId);
       const kept = this.valid(row.userId, row.roomId);
       if (kept === null || row.streamOrdering <= Math.max(kept.unthreadedRead, kept.threadReads.get(row.threadId) ?? 0)) continue;
-      const counts = kept.threads.get(row.threadId);
-      if (counts === undefined) kept.threads.set(row.threadId, { notification_count: 1, highlight_count: row.highlight ? 1 : 0 });
-      else {
-        counts.notification_count++;
-        if (row.highlight) counts.highlight_count++;
-      }
+      let counts = kept.threads.get(row.threadId);
+      if (counts === undefined) kept.threads.set(row.threadId, (counts = { notifications: 0, highlights: 0, latest: [], foldedUpTo: 0 }));
+      counts.notifications++;
+      if (row.highlight) counts.highlights++;
+      counts.latest.push({ at: row.streamOrdering, highlight: row.highlight });
+      if (counts.latest.length > (this.deps.positionsPerThread ?? MAX_POSITIONS)) counts.foldedUpTo = Math.max(counts.foldedUpTo, counts.latest.shift()!.at);
     }
     for (const mark of reads) {
       bump(this.roomChanges, mark.roomId);
-      this.kept.delete(keyOf(mark.userId, mark.roomId));
+      const kept = this.valid(mark.userId, mark.roomId);
+      if (kept !== null && !applyReadMark(kept, mark)) this.kept.delete(keyOf(mark.userId, mark.roomId));
     }
   }
 
@@ -162,7 +187,7 @@ export class NotificationCounts {
       read.set(roomId, { roomGen: this.roomGens.get(roomId) ?? 0, userGen, unthreadedRead: after, threadReads, threads: new Map() });
     }
     for (const row of await this.deps.store.selectUnreadCounts(userId, ranges)) {
-      if (row.notifications > 0) read.get(row.roomId)!.threads.set(row.threadId, { notification_count: row.notifications, highlight_count: row.highlights });
+      if (row.notifications > 0) read.get(row.roomId)!.threads.set(row.threadId, { notifications: row.notifications, highlights: row.highlights, latest: [], foldedUpTo: row.last });
     }
     for (const [roomId, kept] of read) {
       if ((this.roomChanges.get(roomId) ?? 0) === before.get(roomId) && (this.userGens.get(userId) ?? 0) === userGen) this.kept.set(keyOf(userId, roomId), kept);
@@ -175,6 +200,31 @@ function keyOf(userId: string, roomId: string): string {
   return `${userId}\u0000${roomId}`;
 }
 
+/**
+ * Takes off the kept notifications that `mark` clears: those before `mark.before` in its thread
+ * (or in all). False when that is not known (a folded notification may be on either side).
+ */
+function applyReadMark(kept: Kept, mark: ReadMark): boolean {
+  const threads = mark.threadId === null ? [...kept.threads.keys()] : [mark.threadId];
+  for (const threadId of threads) {
+    const counts = kept.threads.get(threadId);
+    if (counts !== undefined && counts.notifications > counts.latest.length && mark.before <= counts.foldedUpTo) return false;
+  }
+  for (const threadId of threads) {
+    const counts = kept.threads.get(threadId);
+    if (counts === undefined) continue;
+    const remaining = counts.latest.filter((n) => n.at >= mark.before);
+    if (remaining.length === 0) {
+      kept.threads.delete(threadId);
+      continue;
+    }
+    counts.notifications = remaining.length;
+    counts.highlights = remaining.filter((n) => n.highlight).length;
+    counts.latest.splice(0, counts.latest.length, ...remaining);
+  }
+  return true;
+}
+
 function bump(gens: Map<string, number>, key: string): void {
   gens.set(key, (gens.get(key) ?? 0) + 1);
 }
@@ -185,11 +235,12 @@ function addCounts(out: Map<string, RoomNotificationCounts>, roomId: string, kep
   const total = { highlight_count: 0, notification_count: 0 };
   let main = { highlight_count: 0, notification_count: 0 };
   const threads = new Map<string, UnreadNotificationCountsJson>();
-  for (const [threadId, counts] of kept.threads) {
-    total.highlight_count += counts.highlight_count;
-    total.notification_count += counts.notification_count;
-    if (threadId === MAIN_THREAD) main = { ...counts };
-    else threads.set(threadId, { ...counts });
+  for (const [threadId, { notifications, highlights }] of kept.threads) {
+    total.highlight_count += highlights;
+    total.notification_count += notifications;
+    const counts = { highlight_count: highlights, notification_count: notifications };
+    if (threadId === MAIN_THREAD) main = counts;
+    else threads.set(threadId, counts);
   }
   out.set(roomId, { total, main, threads });
 }

@@ -49,6 +49,8 @@ export interface UnreadCountRow {
   threadId: string;
   notifications: number;
   highlights: number;
+  /** The highest stream ordering among them. */
+  last: number;
 }
 
 /** Notifications of `userId` in `roomId` before `before` are read: in `threadId`, or in all threads (null). */
@@ -151,7 +153,7 @@ export class EventPushActionsStore extends BaseStore {
     return rows.map((row) => ({ roomId: row.room_id, threadId: row.thread_id === "" ? null : row.thread_id, streamOrdering: toNumber(row.position) }));
   }
 
-  /** The user's notifying events per room and thread in each range (rooms and threads without any are absent). */
+  /** The user's notifying events per room and thread in each range, with the latest's position (rooms and threads without any are absent). */
   async selectUnreadCounts(userId: string, ranges: readonly UnreadCountRange[], em: EntityManager = this.reader): Promise<UnreadCountRow[]> {
     const out: UnreadCountRow[] = [];
     for (let start = 0; start < ranges.length; start += RANGES_PER_STATEMENT) {
@@ -167,12 +169,12 @@ export class EventPushActionsStore extends BaseStore {
           threads = ` AND NOT (thread_id ${this.d.inArray})`;
           params.push(this.d.arrayParam(range.exceptThreads));
         }
-        terms.push(`SELECT room_id, thread_id, COUNT(*) AS notifications, SUM(highlight) AS highlights FROM event_push_actions
+        terms.push(`SELECT room_id, thread_id, COUNT(*) AS notifications, SUM(highlight) AS highlights, MAX(stream_ordering) AS last FROM event_push_actions
           WHERE user_id = ? AND room_id = ? AND stream_ordering > ? AND stream_ordering <= ?${threads} GROUP BY room_id, thread_id`);
       }
-      const rows = await this.d.query<{ room_id: string; thread_id: string; notifications: unknown; highlights: unknown }>(em, terms.join(" UNION ALL "), params);
+      const rows = await this.d.query<{ room_id: string; thread_id: string; notifications: unknown; highlights: unknown; last: unknown }>(em, terms.join(" UNION ALL "), params);
       for (const row of rows) {
-        out.push({ roomId: row.room_id, threadId: row.thread_id, notifications: toNumber(row.notifications), highlights: toNumber(row.highlights) });
+        out.push({ roomId: row.room_id, threadId: row.thread_id, notifications: toNumber(row.notifications), highlights: toNumber(row.highlights), last: toNumber(row.last) });
       }
     }
     return out;
