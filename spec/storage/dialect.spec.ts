@@ -103,6 +103,23 @@ withAllDatabases("Dialect", (getDb) => {
     expect(await runInTransaction(db, (tx) => d.insertMany(tx, "stream_positions", ["stream_name", "position"], []))).to.deep.equal([]);
   });
 
+  it("insertMany on SQLite takes powers of two of rows, at most 32, per statement (few texts to prepare and cache); on PostgreSQL one statement", async () => {
+    const db = getDb();
+    const rowCounts: number[] = [];
+    const rows = Array.from({ length: 45 }, (_, i) => [`r${i}`, i]);
+    const returned = await runInTransaction(db, (tx) => {
+      const runner = tx.queryRunner!;
+      const query = runner.query.bind(runner);
+      runner.query = ((sql: string, ...rest: unknown[]) => {
+        if (sql.startsWith("INSERT INTO stream_positions")) rowCounts.push(sql.split("), (").length);
+        return (query as (sql: string, ...rest: unknown[]) => Promise<unknown>)(sql, ...rest);
+      }) as typeof runner.query;
+      return dialectOf(db).insertMany<{ stream_name: string }>(tx, "stream_positions", ["stream_name", "position"], rows, "RETURNING stream_name");
+    });
+    expect(rowCounts).to.deep.equal(engineOf(db) === "sqlite" ? [32, 8, 4, 1] : [45]);
+    expect(returned.map((row) => row.stream_name)).to.deep.equal(rows.map((row) => row[0]));
+  });
+
   it("insertMany refuses a row with the wrong number of values", async () => {
     const db = getDb();
     expect(String(await rejection(runInTransaction(db, (tx) => dialectOf(db).insertMany(tx, "stream_positions", ["stream_name", "position"], [["a"]]))))).to.match(/row 0 has 1 values for 2 columns/);
