@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
-import { createDataSource, openDatabase, readManager, type HearthDataSource } from "../../src/storage/data-source.js";
+import { createDataSource, openDatabase, readManager, sqliteWriterCacheKib, type HearthDataSource } from "../../src/storage/data-source.js";
 import { dialectOf } from "../../src/storage/dialect.js";
 import { CurrentStateStore } from "../../src/storage/stores/current-state-store.js";
 import { EventGraphStore } from "../../src/storage/stores/event-graph-store.js";
@@ -37,13 +37,36 @@ describe("openDatabase [sqlite]", () => {
       expect(await db.query("PRAGMA foreign_keys")).to.deep.equal([{ foreign_keys: 1 }]);
       const [{ timeout }] = (await db.query("PRAGMA busy_timeout")) as [{ timeout: number }];
       expect(timeout).to.be.greaterThan(0);
-      expect(await db.query("PRAGMA cache_size")).to.deep.equal([{ cache_size: -65_536 }]);
+      // The writer's cache follows the database's size: the smallest for a new database.
+      expect(await db.query("PRAGMA cache_size")).to.deep.equal([{ cache_size: -2_048 }]);
       expect(await db.query("PRAGMA wal_autocheckpoint")).to.deep.equal([{ wal_autocheckpoint: 10_000 }]);
       const reader = readManager(db);
       expect(await reader.query("PRAGMA foreign_keys")).to.deep.equal([{ foreign_keys: 1 }]);
       expect(await reader.query("PRAGMA synchronous")).to.deep.equal([{ synchronous: 1 }]);
       // The reader's cache is emptied by every commit of the writer: a small one.
       expect(await reader.query("PRAGMA cache_size")).to.deep.equal([{ cache_size: -2_048 }]);
+    } finally {
+      await closeTestDatabase(db);
+    }
+  });
+
+  it("sizes the writer's page cache at a quarter of the database, between 2 and 64 MiB", () => {
+    const MIB = 1024 * 1024;
+    expect(sqliteWriterCacheKib(0)).to.equal(2_048);
+    expect(sqliteWriterCacheKib(4 * MIB)).to.equal(2_048);
+    expect(sqliteWriterCacheKib(40 * MIB)).to.equal(10_240);
+    expect(sqliteWriterCacheKib(256 * MIB)).to.equal(65_536);
+    expect(sqliteWriterCacheKib(4096 * MIB)).to.equal(65_536);
+  });
+
+  it("grows the writer's page cache with the database", async () => {
+    const db = await openDatabase({ engine: "sqlite", path: tempDatabasePath() });
+    try {
+      await db.query("CREATE TABLE filler (data BLOB)");
+      await db.query("INSERT INTO filler (data) VALUES (zeroblob(40 * 1024 * 1024))");
+      const kib = db.sizeWriterCache();
+      expect(kib).to.be.within(10_240, 10_400);
+      expect(await db.query("PRAGMA cache_size")).to.deep.equal([{ cache_size: -kib }]);
     } finally {
       await closeTestDatabase(db);
     }
