@@ -19,6 +19,10 @@
  *   much of what it allocates outlives a request.
  * - `fast`: V8's own sizing throughout.
  *
+ * In `balanced` and `small`, main.ts also gives a burst's heap back once the server is quiet
+ * (cli/idle-heap-trim.ts): that, not a capped young generation, is what keeps an idle server small
+ * after load, since capping costs CPU time under load.
+ *
  * Heap flags given to node itself (command line or NODE_OPTIONS) are left alone.
  */
 export const HEAP_ENV = "HEARTH_HEAP";
