@@ -32,7 +32,11 @@ export interface SyncEventCacheDeps {
   store: Pick<SyncStore, "selectEventsByIds">;
   /** The room's version rules (null for an unknown room): the persister's cached lookup. */
   roomVersion(roomId: string): Promise<RoomVersionRules | null>;
-  /** Events kept; default 10,000. */
+  /**
+   * Events kept; default 2,000, ~0.4 KiB each beside the Pdu shared with the persister's cache:
+   * the last seconds of events at a thousand sends per second, which is what syncing clients are
+   * sent next; older ones are read back, one statement per sync.
+   */
   capacity?: number;
 }
 
@@ -42,7 +46,7 @@ export class SyncEventCache {
   private readonly versions = new LruCache<string, RoomVersionRules>(10_000);
 
   constructor(private readonly deps: SyncEventCacheDeps) {
-    this.events = new LruCache(deps.capacity ?? 10_000);
+    this.events = new LruCache(deps.capacity ?? 2_000);
   }
 
   /**

@@ -15,7 +15,7 @@ export interface EventGroups {
 
 export interface SyncStateReaderDeps {
   store: Pick<StateStore, "selectEventStateGroups" | "selectStateGroup">;
-  /** Events whose groups are remembered; default 100,000. */
+  /** Events whose groups are remembered; default 20,000 (~180 B each, ~3.6 MiB when full). */
   capacity?: number;
 }
 
@@ -23,7 +23,7 @@ export class SyncStateReader {
   private readonly groups: LruCache<string, EventGroups>;
 
   constructor(private readonly deps: SyncStateReaderDeps) {
-    this.groups = new LruCache(deps.capacity ?? 100_000);
+    this.groups = new LruCache(deps.capacity ?? 20_000);
   }
 
   /** The state groups around each event (events without state, e.g. outliers, are absent). */

@@ -30,9 +30,9 @@ export interface EventPersisterStores {
 }
 
 export interface EventPersisterOptions {
-  /** Parsed events kept in memory. Default 10,000. */
+  /** Parsed events kept in memory. Default 2,000 (state-accessor.ts). */
   eventCacheSize?: number;
-  /** Client transaction IDs of recently sent events kept in memory (retries are answered without a read). Default 10,000. */
+  /** Client transaction IDs of recently sent events kept in memory (retries are answered without a read). Default 1,000 (~240 B each). */
   txnCacheSize?: number;
   /** Most events one transaction persists (group commit). Default 1,000. */
   maxBatchEvents?: number;

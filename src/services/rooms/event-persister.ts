@@ -97,7 +97,7 @@ export class EventPersister {
       concurrency: options.concurrentBatches ?? (sqlite ? 1 : 4),
       maxItems: options.maxBatchEvents ?? 1000,
     });
-    this.txnIds = new SentTxnIds(deps.stores.txnIds, options.txnCacheSize ?? 10_000);
+    this.txnIds = new SentTxnIds(deps.stores.txnIds, options.txnCacheSize ?? 1_000);
     this.inbound = new InboundPduHandler(this.accessor, this.resolver, (event) => this.persistInbound(event));
   }
 

@@ -27,6 +27,13 @@ export interface EventEntry {
 export type EventOverlay = ReadonlyMap<string, EventEntry>;
 
 const ROOM_VERSION_CACHE_SIZE = 10_000;
+/**
+ * Parsed events kept by default, ~1.2 KiB each (~2.4 MiB when full; 10,000 held ~12 MiB): the
+ * events new events need in a few hundred active rooms (each room's auth events and latest
+ * events) and the just-persisted events the push and sync readers ask for; older ones are read
+ * from storage. The sync event cache keeps the same recent events and shares their Pdu objects.
+ */
+const EVENT_CACHE_SIZE = 2_000;
 
 export class StateAccessor {
   private readonly events: LruCache<string, EventEntry>;
@@ -34,7 +41,7 @@ export class StateAccessor {
 
   constructor(
     private readonly stores: Pick<EventPersisterStores, "events" | "state" | "rooms">,
-    eventCacheSize = 10_000,
+    eventCacheSize = EVENT_CACHE_SIZE,
   ) {
     this.events = new LruCache(eventCacheSize);
   }
