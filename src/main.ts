@@ -2,14 +2,12 @@
 /**
  * Process entry of the `hearth` command (package.json "bin"): sizes V8's heap (cli/heap-flags.ts),
  * then hands argv to cli/. The CLI is imported only once the flags are set, so that everything
- * it loads already runs with them, and TypeORM loads without the drivers Hearth never uses
- * (storage/typeorm-drivers.ts). Once a server listens, it also gives heap memory back when it
- * goes quiet (cli/idle-heap-trim.ts), except with HEARTH_HEAP=fast.
+ * it loads already runs with them. Once a server listens, it also gives heap memory back when
+ * it goes quiet (cli/idle-heap-trim.ts), except with HEARTH_HEAP=fast.
  */
 import { setFlagsFromString } from "node:v8";
 import { heapModeOf, heapSizing, type HeapMode, type HeapSizing } from "./cli/heap-flags.js";
 import { processIdleHeapTrim } from "./cli/idle-heap-trim.js";
-import { skipUnusedTypeormDrivers } from "./storage/typeorm-drivers.js";
 
 let mode: HeapMode;
 let sizing: HeapSizing;
@@ -21,7 +19,6 @@ try {
   process.exit(1);
 }
 for (const flag of sizing.atStart) setFlagsFromString(flag);
-skipUnusedTypeormDrivers();
 // Created before the CLI loads: what start-up leaves behind counts as growth to give back.
 const trim = mode === "fast" ? null : processIdleHeapTrim();
 const { runCli } = await import("./cli/index.js");
