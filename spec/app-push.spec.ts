@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import type { JoinedRoomJson, SyncResponseJson } from "../src/matrix/endpoints/client/sync.js";
+import { EventPushActionsStore } from "../src/storage/stores/event-push-actions-store.js";
 import { describeRooms, enc, type RoomClient } from "./api/client/rooms-fixture.js";
 
 interface Counts {
@@ -50,6 +51,23 @@ describeRooms("push: notification counts in /sync", (suite) => {
     await bob!.send(roomId, mention("alice?", [alice!.userId]));
     expect(await countsIn(alice!, roomId)).to.deep.equal(counts(2, 1));
     expect(await countsIn(carol!, roomId)).to.deep.equal(counts(2, 0));
+  });
+
+  it("counts a message written in one batch with the recipient's join (push reads the batch's own state)", async () => {
+    const [alice, bob] = await users(2);
+    const roomId = await alice!.createRoom({ preset: "public_chat" });
+    const { persister } = suite.hs.homeserver.rooms;
+    // Asked for in one turn, the two share a batch and its transaction: the join is not committed
+    // when the message's recipients are worked out.
+    const [join, message] = await Promise.all([
+      persister.sendLocalEvent({ roomId, sender: bob!.userId, type: "m.room.member", stateKey: bob!.userId, content: { membership: "join" } }),
+      persister.sendLocalEvent({ roomId, sender: alice!.userId, type: "m.room.message", content: { msgtype: "m.text", body: "welcome" } }),
+    ]);
+    expect(message.streamOrdering).to.equal(join.streamOrdering + 1);
+    // Evaluated in that transaction: the worker's position committed with the events.
+    expect(await new EventPushActionsStore(suite.hs.homeserver.db).selectProcessedPosition()).to.be.at.least(message.streamOrdering);
+    expect(await countsIn(bob!, roomId)).to.deep.equal(counts(1));
+    expect(await countsIn(alice!, roomId)).to.deep.equal(counts(0));
   });
 
   it("sends the new count in the same incremental sync as the event", async () => {

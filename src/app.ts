@@ -150,6 +150,8 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
     rooms: { events: rooms.persister, roomVersion: (roomId) => rooms.persister.getRoomVersion(roomId), stateStore: rooms.stores.state },
     logger,
   });
+  // Push actions commit with the events that lead to them (PushActionsWorker.stage).
+  push.worker.attachTo(rooms.persister);
   await push.start();
   const sync = buildSyncServices({
     db,

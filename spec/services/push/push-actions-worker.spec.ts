@@ -2,6 +2,7 @@ import { expect } from "chai";
 import type { Pdu } from "../../../src/room/pdu.js";
 import type { EventPushResult } from "../../../src/services/push/event-push-evaluator.js";
 import { PushActionsWorker } from "../../../src/services/push/push-actions-worker.js";
+import type { BatchStage, StagedWork } from "../../../src/services/rooms/event-persister-types.js";
 import type { RoomPushState } from "../../../src/services/push/room-push-states.js";
 import { EventPushActionsStore, MAIN_THREAD } from "../../../src/storage/stores/event-push-actions-store.js";
 import { EventsStore, type NewEvent } from "../../../src/storage/stores/events-store.js";
@@ -21,6 +22,8 @@ withAllDatabases("PushActionsWorker", (getDb) => {
   let evaluated: string[];
   let prepared: string[];
   let recorded: string[];
+  let forgotten: string[];
+  let reads: string[];
   let evaluate: (pdu: Pdu, streamOrdering: number) => Promise<EventPushResult>;
   let errors: unknown[];
   let batches: Array<[string[], string[], string[]]>;
@@ -38,12 +41,15 @@ withAllDatabases("PushActionsWorker", (getDb) => {
       store,
       // "$redacts:$x" redacts $x.
       events: {
-        getEvents: async (ids) =>
-          new Map([...ids].map((eventId) => [eventId, (eventId.startsWith("$redacts:") ? { eventId, type: "m.room.redaction", redacts: eventId.slice(9) } : { eventId, type: "m.room.message" }) as Pdu])),
+        getEvents: async (ids) => {
+          reads.push(...ids);
+          return new Map([...ids].map((eventId) => [eventId, (eventId.startsWith("$redacts:") ? { eventId, type: "m.room.redaction", redacts: eventId.slice(9) } : { eventId, type: "m.room.message" }) as Pdu]));
+        },
       },
       roomStates: {
         at: async () => STATE,
         recordAfter: async (pdu) => void recorded.push(pdu.eventId),
+        forget: (roomId) => void forgotten.push(roomId),
       },
       evaluator: {
         prepare: async (pdus) => void prepared.push([...pdus].map((p) => p.eventId).join(" ")),
@@ -88,6 +94,8 @@ withAllDatabases("PushActionsWorker", (getDb) => {
     evaluated = [];
     prepared = [];
     recorded = [];
+    forgotten = [];
+    reads = [];
     errors = [];
     batches = [];
     evaluate = notifyMe;
@@ -211,5 +219,133 @@ withAllDatabases("PushActionsWorker", (getDb) => {
     await worker.start();
     expect(await worker.waitFor(orderings[0]!, 5_000)).to.equal(true);
     expect(evaluated).to.deep.equal(["$x"]);
+  });
+
+  describe("staged in the event persister's transaction", () => {
+    const persister = { stage: null as BatchStage | null, setBatchStage(stage: BatchStage | null) { this.stage = stage; } };
+    const pdu = (eventId: string) => ({ eventId, roomId: ROOM, type: "m.room.message", content: {} }) as unknown as Pdu;
+    const noReads = { getEvents: async () => new Map<string, Pdu>() };
+
+    /** Writes `ids` as one batch would: the events, then the stage, in one transaction. */
+    async function writeStaged(ids: string[], fail = false): Promise<{ orderings: number[]; staged: StagedWork | null }> {
+      let staged: StagedWork | null = null;
+      let orderings: number[] = [];
+      try {
+        await runInTransaction(getDb(), async (tx) => {
+          const events = new EventsStore(getDb());
+          orderings = await events.insertEvents(
+            tx,
+            ids.map((eventId, i): NewEvent => ({ eventId, roomId: ROOM, type: "m.room.message", stateKey: null, sender: "@bob:hs.test", depth: i, originServerTs: i, json: "{}" })),
+          );
+          await new StateStore(getDb()).insertEventStateGroups(tx, orderings.map((streamOrdering) => ({ streamOrdering, stateGroupBefore: 1, stateGroupAfter: 2 })));
+          const stageEvents = ids.map((eventId, i) => ({ pdu: pdu(eventId), streamOrdering: orderings[i]!, groups: { before: 1, after: 2 }, visible: true }));
+          staged = await persister.stage!.stage(tx, stageEvents, noReads);
+          if (fail) throw new Error("the batch fails after its stage");
+        });
+      } catch (err) {
+        (staged as StagedWork | null)?.rolledBack();
+        if (!fail) throw err;
+        return { orderings, staged };
+      }
+      (staged as StagedWork | null)?.committed();
+      notifier.notify("pdu", orderings[orderings.length - 1]!, { roomIds: [ROOM] });
+      return { orderings, staged };
+    }
+
+    it("commits the rows, read marks and position with the events, and reads nothing back", async () => {
+      worker = newWorker();
+      worker.attachTo(persister);
+      expect(persister.stage).to.equal(worker);
+      await worker.start();
+      const { orderings, staged } = await writeStaged(["$1", "$2!"]);
+      expect(staged).to.not.equal(null);
+      const last = orderings[1]!;
+      expect(await worker.waitFor(last, 5_000)).to.equal(true);
+      expect(evaluated).to.deep.equal(["$1", "$2!"]);
+      expect(reads).to.deep.equal([]);
+      expect(await unread()).to.deep.equal({ roomId: ROOM, threadId: MAIN_THREAD, notifications: 2, highlights: 1, last });
+      expect(await store.selectProcessedPosition()).to.equal(last);
+      // The counts kept in memory were told at the commit.
+      expect(batches).to.deep.equal([[orderings.map(String), [], []]]);
+      await worker.stop();
+      expect(persister.stage).to.equal(null);
+    });
+
+    it("leaves nothing of a batch that rolls back, and forgets the room state it moved", async () => {
+      worker = newWorker();
+      worker.attachTo(persister);
+      await worker.start();
+      const before = await store.selectProcessedPosition();
+      await writeStaged(["$lost"], true);
+      expect(await unread()).to.equal(null);
+      expect(await store.selectProcessedPosition()).to.equal(before);
+      expect(forgotten).to.deep.equal([ROOM]);
+      expect(batches).to.deep.equal([]);
+      // The next batch is staged as usual.
+      const { orderings, staged } = await writeStaged(["$kept"]);
+      expect(staged).to.not.equal(null);
+      expect(await worker.waitFor(orderings[0]!, 5_000)).to.equal(true);
+      expect(await unread()).to.deep.include({ notifications: 1 });
+    });
+
+    it("declines while events before the batch await evaluation, which then go first, in order", async () => {
+      worker = newWorker();
+      worker.attachTo(persister);
+      await worker.start();
+      // Another process's event, announced over Redis: this worker reads it, and is held there.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let reading!: () => void;
+      const isReading = new Promise<void>((resolve) => (reading = resolve));
+      evaluate = async (pdu, streamOrdering) => {
+        if (pdu.eventId === "$other-process") {
+          reading();
+          await held;
+        }
+        return notifyMe(pdu, streamOrdering);
+      };
+      const [old] = await storeEvents(["$other-process"]);
+      notifier.notify("pdu", old!, { roomIds: [ROOM] }, "remote");
+      await isReading;
+      const { orderings, staged } = await writeStaged(["$new"]);
+      expect(staged).to.not.equal(null);
+      release();
+      expect(await worker.waitFor(orderings[0]!, 5_000)).to.equal(true);
+      expect(evaluated).to.deep.equal(["$other-process", "$new"]);
+      expect(reads).to.deep.equal(["$other-process", "$new"]);
+      expect(await unread()).to.deep.include({ notifications: 2 });
+    });
+
+    it("skips staged events when it reads the events table", async () => {
+      worker = newWorker();
+      worker.attachTo(persister);
+      await worker.start();
+      let staged: StagedWork | null = null;
+      const orderings = await runInTransaction(getDb(), async (tx) => {
+        const events = new EventsStore(getDb());
+        const written = await events.insertEvents(tx, [{ eventId: "$staged", roomId: ROOM, type: "m.room.message", stateKey: null, sender: "@bob:hs.test", depth: 1, originServerTs: 1, json: "{}" }]);
+        await new StateStore(getDb()).insertEventStateGroups(tx, [{ streamOrdering: written[0]!, stateGroupBefore: 1, stateGroupAfter: 2 }]);
+        staged = await persister.stage!.stage(tx, [{ pdu: pdu("$staged"), streamOrdering: written[0]!, groups: { before: 1, after: 2 }, visible: true }], noReads);
+        return written;
+      });
+      (staged as StagedWork | null)!.committed();
+      // Before this process announces it, another's later event is announced.
+      const [remote] = await storeEvents(["$remote"]);
+      notifier.notify("pdu", remote!, { roomIds: [ROOM] }, "remote");
+      notifier.notify("pdu", orderings[0]!, { roomIds: [ROOM] });
+      expect(await worker.waitFor(remote!, 5_000)).to.equal(true);
+      expect(evaluated).to.deep.equal(["$staged", "$remote"]);
+      expect(await unread()).to.deep.include({ notifications: 2 });
+    });
+
+    it("stages nothing when not attached to the persister", async () => {
+      worker = newWorker();
+      await worker.start();
+      persister.stage = worker;
+      const { orderings, staged } = await writeStaged(["$later"]);
+      expect(staged).to.equal(null);
+      expect(await worker.waitFor(orderings[0]!, 5_000)).to.equal(true);
+      expect(reads).to.deep.equal(["$later"]);
+    });
   });
 });

@@ -32,9 +32,14 @@ const MAX_THREAD_HOPS = 3;
 /** Notifications of `userId` in `roomId` before `before` are read: in `threadId`, or all (null). */
 export type ReadMark = PushReadMark;
 
+/** Reads events by ID (missing ones are absent). */
+export interface PushEventReader {
+  getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>>;
+}
+
 export interface EventPushEvaluatorDeps {
   isLocal(userId: string): boolean;
-  events: { getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>> };
+  events: PushEventReader;
   /** Each user's rules, in the order asked. */
   rules: { getCompiledRules(userIds: readonly string[]): Promise<PushRules[]> };
   ignoredUsers(userId: string): Promise<ReadonlySet<string>>;
@@ -70,13 +75,17 @@ export class EventPushEvaluator {
     if (users.size > 0) await this.deps.rules.getCompiledRules([...users]);
   }
 
-  /** The rows and read marks event `pdu` (at `streamOrdering`, in state `state`) leads to. */
-  async evaluate(pdu: Pdu, streamOrdering: number, state: RoomPushState): Promise<EventPushResult> {
+  /**
+   * The rows and read marks event `pdu` (at `streamOrdering`, in state `state`) leads to.
+   * `events` reads the events it refers to (thread roots, member events); by default the
+   * committed ones, and inside a transaction, its own too.
+   */
+  async evaluate(pdu: Pdu, streamOrdering: number, state: RoomPushState, events: PushEventReader = this.deps.events): Promise<EventPushResult> {
     const actions: PushActionRow[] = [];
     const reads: ReadMark[] = [];
     const { sender, roomId } = pdu;
     let thread: string | null = null;
-    const threadOf = async (): Promise<string> => (thread ??= await this.threadOf(pdu));
+    const threadOf = async (): Promise<string> => (thread ??= await this.threadOf(pdu, events));
 
     // Their join too: it reads the invite that led to it (and anything before it).
     if (this.deps.isLocal(sender)) {
@@ -96,7 +105,7 @@ export class EventPushEvaluator {
     if (recipients.length === 0) return { actions, reads };
 
     const rules = await this.deps.rules.getCompiledRules(recipients);
-    const names = await this.displayNames(recipients, rules, state);
+    const names = await this.displayNames(recipients, rules, state, events);
     const event: JsonObject = { ...(pdu.json as JsonObject), event_id: pdu.eventId, room_id: roomId };
     const senderHasNotificationPermission = notificationPermission(state, sender);
     const roomCtx: PushContext = { roomMemberCount: state.joinedCount, displayName: null, senderHasNotificationPermission };
@@ -127,7 +136,12 @@ export class EventPushEvaluator {
   }
 
   /** The display names in the room of the recipients whose rules (`rules`, in the same order) look at them. */
-  private async displayNames(recipients: readonly string[], rules: readonly PushRules[], state: RoomPushState): Promise<Map<string, string>> {
+  private async displayNames(
+    recipients: readonly string[],
+    rules: readonly PushRules[],
+    state: RoomPushState,
+    reader: PushEventReader,
+  ): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const memberEvents = new Map<string, string>();
     for (let i = 0; i < recipients.length; i++) {
@@ -136,7 +150,7 @@ export class EventPushEvaluator {
       if (eventId !== undefined) memberEvents.set(recipients[i]!, eventId);
     }
     if (memberEvents.size === 0) return out;
-    const events = await this.deps.events.getEvents(memberEvents.values());
+    const events = await reader.getEvents(memberEvents.values());
     for (const [userId, eventId] of memberEvents) {
       const name = events.get(eventId)?.content.displayname;
       if (typeof name === "string") out.set(userId, name);
@@ -149,14 +163,14 @@ export class EventPushEvaluator {
    * relations (a reaction to a thread reply is in the thread) up to MAX_THREAD_HOPS events away;
    * otherwise the main timeline ("Thread roots are considered to be in the main timeline").
    */
-  async threadOf(pdu: Pdu): Promise<string> {
+  async threadOf(pdu: Pdu, events: PushEventReader = this.deps.events): Promise<string> {
     let content = pdu.content;
     for (let hops = 0; ; hops++) {
       const relation = content["m.relates_to"];
       if (!isJsonObject(relation) || typeof relation.event_id !== "string" || typeof relation.rel_type !== "string") return MAIN_THREAD;
       if (relation.rel_type === "m.thread") return relation.event_id;
       if (hops === MAX_THREAD_HOPS) return MAIN_THREAD;
-      const parent = (await this.deps.events.getEvents([relation.event_id])).get(relation.event_id);
+      const parent = (await events.getEvents([relation.event_id])).get(relation.event_id);
       if (parent === undefined) return MAIN_THREAD;
       content = parent.content;
     }

@@ -1,26 +1,36 @@
 /**
- * Evaluates push rules for new events after they are committed, off the event persister's path
- * (it only tells the notifier), and records who each event notifies (event_push_actions).
+ * Evaluates push rules for new events and records who each event notifies
+ * (event_push_actions), and the read marks events make.
  *
- * The worker listens to the notifier's `pdu` positions and follows the events table in stream
- * order, in batches: for each visible event, the room's state before it (RoomPushStates), then
- * each local member's rules (EventPushEvaluator). A batch's rows, its read marks, the removal
- * of what redacted events had recorded, and the new position commit together, so a restart
- * resumes exactly after the last batch.
+ * Two ways in, one outcome:
+ * - **Staged** (the usual one): the event persister calls stage() inside the transaction that
+ *   writes a batch of events, so their rows, read marks and the worker's position commit with
+ *   them, as Synapse stages push actions with the event. Delivery then waits for no second
+ *   transaction, and under load nothing queues behind the persister.
+ * - **Followed**: otherwise the worker follows the notifier's `pdu` positions and reads the
+ *   events table in stream order, in batches: events written before it started (a restart
+ *   resumes after the last position stored), by another process, or by a batch that stage()
+ *   declined (it declines while followed events remain, so that each room's events are always
+ *   evaluated in order: a read mark must never be applied before the notifications it clears).
+ *
+ * For each visible event: the room's state before it (RoomPushStates), then each local member's
+ * rules (EventPushEvaluator). Rows are inserted with ON CONFLICT, so evaluating an event twice
+ * (a crash between a staged commit and the position's next write) changes nothing.
  *
  * "The updated notification count from a new event MUST appear in the same /sync response as
  * the event itself": /sync waits (waitFor) until the worker has passed the position it sends.
- * A batch that keeps failing is skipped after a few tries (logged): counts may then miss its
- * events, but syncs are never held up for good.
+ * A followed batch that keeps failing is skipped after a few tries (logged): counts may then
+ * miss its events, but syncs are never held up for good.
  */
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { Pdu } from "../../room/pdu.js";
-import type { EventPushActionsStore, PushActionRow } from "../../storage/stores/event-push-actions-store.js";
+import type { EventPushActionsStore, PushActionRow, PushCandidateRow } from "../../storage/stores/event-push-actions-store.js";
 import { runInTransaction } from "../../storage/transaction.js";
 import type { Notifier, NotifierEvents } from "../../sync/notifier.js";
+import type { BatchStage, StageEvent, StagedWork as StagedPush } from "../rooms/event-persister-types.js";
 import type { Logger } from "../../util/logger.js";
-import type { EventPushEvaluator, ReadMark } from "./event-push-evaluator.js";
-import type { RoomPushStates } from "./room-push-states.js";
+import type { EventPushEvaluator, PushEventReader, ReadMark } from "./event-push-evaluator.js";
+import type { PushReads, RoomPushStates } from "./room-push-states.js";
 
 export interface PushActionsWorkerDeps {
   db: DataSource;
@@ -29,7 +39,7 @@ export interface PushActionsWorkerDeps {
     "selectPushCandidates" | "insertPushActions" | "deletePushActionsBefore" | "deletePushActionsOfEvent" | "selectProcessedPosition" | "updateProcessedPosition"
   >;
   events: { getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>> };
-  roomStates: Pick<RoomPushStates, "at" | "recordAfter">;
+  roomStates: Pick<RoomPushStates, "at" | "recordAfter" | "forget">;
   evaluator: Pick<EventPushEvaluator, "evaluate" | "prepare">;
   notifier: Pick<Notifier, "on" | "off" | "currentToken">;
   /** Told of each batch once committed (the counts kept in memory follow it). */
@@ -57,6 +67,13 @@ interface Redaction {
   readonly userIds: readonly string[];
 }
 
+/** What evaluating a run of events leads to. */
+interface Evaluated {
+  readonly actions: PushActionRow[];
+  readonly reads: Map<string, ReadMark>;
+  readonly redactions: Redaction[];
+}
+
 interface Waiter {
   readonly position: number;
   readonly resolve: (caughtUp: boolean) => void;
@@ -65,16 +82,27 @@ interface Waiter {
 
 const MAX_TRIES = 3;
 
-export class PushActionsWorker {
+export class PushActionsWorker implements BatchStage {
   private processed = 0;
   private target = 0;
   private running: Promise<void> | null = null;
   private stopped = false;
   private readonly waiters = new Set<Waiter>();
   private kickQueued = false;
-  private readonly onNotify = (...[stream, position]: NotifierEvents["notify"]): void => {
+  /** Committed staged batches' position ranges above `processed`, which followed reads skip. */
+  private staged: Array<readonly [number, number]> = [];
+  /** Events at or below this position may be neither staged nor evaluated yet. */
+  private unstagedUpTo = 0;
+  /** Batches being written that stage() declined. */
+  private declinedInFlight = 0;
+  private started = false;
+  /** The event persister this worker stages in (attachTo), if any. */
+  private persister: { setBatchStage(stage: BatchStage | null): void } | null = null;
+  private readonly onNotify = (...[stream, position, , origin]: NotifierEvents["notify"]): void => {
     if (stream !== "pdu" || position <= this.target) return;
     this.target = position;
+    // Another process's events were not staged here; without a persister, none were.
+    if (origin === "remote" || this.persister === null) this.unstagedUpTo = Math.max(this.unstagedUpTo, position);
     // Started in a microtask: the positions a writer announces in pieces within one turn are
     // evaluated in one pass, not the first alone and then the rest.
     if (this.kickQueued) return;
@@ -91,13 +119,26 @@ export class PushActionsWorker {
   async start(): Promise<void> {
     this.processed = await this.deps.store.selectProcessedPosition();
     this.target = Math.max(this.target, this.deps.notifier.currentToken().pdu);
+    this.unstagedUpTo = this.target;
     this.deps.notifier.on("notify", this.onNotify);
+    this.started = true;
     this.kick();
+  }
+
+  /**
+   * Evaluates the events `persister` writes inside its transactions from now on (stage()).
+   * Only the persister of this process may be attached: the worker then takes the positions
+   * the notifier announces from this process as staged, unless declined.
+   */
+  attachTo(persister: { setBatchStage(stage: BatchStage | null): void }): void {
+    this.persister = persister;
+    persister.setBatchStage(this);
   }
 
   /** Stops following the notifier and waits for the batch in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.persister?.setBatchStage(null);
     this.deps.notifier.off("notify", this.onNotify);
     await this.running;
     for (const waiter of this.waiters) this.settle(waiter, false);
@@ -124,8 +165,84 @@ export class PushActionsWorker {
     waiter.resolve(caughtUp);
   }
 
+  /**
+   * Evaluates `events` (a batch the event persister is writing in `tx`, in stream order) and
+   * writes what they lead to in `tx`. `reader` reads the batch's own events as well as stored
+   * ones. Writes nothing when the worker is not attached or stopped (null), or is still
+   * following events before these: it then evaluates them after the commit, in order.
+   */
+  async stage(tx: EntityManager, events: readonly StageEvent[], reader: PushEventReader): Promise<StagedPush | null> {
+    if (events.length === 0) return null;
+    if (this.stopped || this.persister === null) return null;
+    if (!this.started || this.running !== null || this.declinedInFlight > 0 || this.unstagedUpTo > this.processed) {
+      return this.decline(events);
+    }
+    let first = Infinity;
+    let last = -Infinity;
+    for (const event of events) {
+      if (event.streamOrdering < first) first = event.streamOrdering;
+      if (event.streamOrdering > last) last = event.streamOrdering;
+    }
+    const rooms = new Set(events.map((e) => e.pdu.roomId));
+    let evaluated: Evaluated;
+    try {
+      await this.deps.evaluator.prepare(events.map((e) => e.pdu));
+      const candidates: Array<{ pdu: Pdu; candidate: PushCandidateRow }> = [];
+      for (const { pdu, streamOrdering, groups, visible } of events) {
+        if (!visible || groups === null) continue;
+        const candidate = { streamOrdering, eventId: pdu.eventId, roomId: pdu.roomId, redacted: false, stateGroupBefore: groups.before, stateGroupAfter: groups.after };
+        candidates.push({ pdu, candidate });
+      }
+      evaluated = await this.evaluate(candidates, { em: tx, events: reader });
+    } catch (err) {
+      // The events are written all the same; the worker evaluates them again after the commit.
+      for (const roomId of rooms) this.deps.roomStates.forget(roomId);
+      this.deps.logger?.error({ err, first, last }, "push actions: evaluating a batch being written failed");
+      return this.decline(events);
+    }
+    // Once everything before the batch is evaluated or staged, the position moves with it.
+    const position = this.declinedInFlight === 0 && this.unstagedUpTo <= this.processed ? last : null;
+    try {
+      await this.write(tx, evaluated, position);
+    } catch (err) {
+      for (const roomId of rooms) this.deps.roomStates.forget(roomId);
+      throw err;
+    }
+    return {
+      committed: () => {
+        this.staged.push([first, last]);
+        this.staged.sort((a, b) => a[0] - b[0]);
+        this.report(evaluated);
+      },
+      rolledBack: () => {
+        for (const roomId of rooms) this.deps.roomStates.forget(roomId);
+      },
+    };
+  }
+
+  private decline(events: readonly StageEvent[]): StagedPush | null {
+    if (this.stopped) return null;
+    this.declinedInFlight++;
+    let last = 0;
+    for (const event of events) if (event.streamOrdering > last) last = event.streamOrdering;
+    return {
+      committed: () => {
+        this.declinedInFlight--;
+        this.unstagedUpTo = Math.max(this.unstagedUpTo, last);
+      },
+      rolledBack: () => {
+        this.declinedInFlight--;
+      },
+    };
+  }
+
   private kick(): void {
     if (this.running !== null || this.stopped || this.processed >= this.target) return;
+    if (this.unstagedUpTo <= this.processed && this.declinedInFlight === 0) {
+      // Every event up to the target was staged: nothing to read.
+      this.advanceTo(this.target);
+      return;
+    }
     this.running = this.run().finally(() => {
       this.running = null;
       this.kick();
@@ -146,47 +263,84 @@ export class PushActionsWorker {
     }
   }
 
-  /** One batch after `processed`, up to `upTo` at most; `skip` records the position only. */
+  /** One followed batch after `processed`, up to `upTo` at most; `skip` records the position only. */
   private async processBatch(upTo: number, skip: boolean): Promise<void> {
     const { store } = this.deps;
     const batchSize = this.deps.batchSize ?? 500;
-    const candidates = await store.selectPushCandidates(this.processed, upTo, batchSize);
-    const last = candidates.length < batchSize ? upTo : candidates[candidates.length - 1]!.streamOrdering;
-    const actions: PushActionRow[] = [];
-    const reads = new Map<string, ReadMark>();
-    const redactions: Redaction[] = [];
-    if (!skip && candidates.length > 0) {
-      const events = await this.deps.events.getEvents(candidates.map((c) => c.eventId));
-      await this.deps.evaluator.prepare(events.values());
-      for (const candidate of candidates) {
+    const rows = await store.selectPushCandidates(this.processed, upTo, batchSize);
+    const last = rows.length < batchSize ? upTo : rows[rows.length - 1]!.streamOrdering;
+    let evaluated: Evaluated = { actions: [], reads: new Map(), redactions: [] };
+    const fresh = rows.filter((row) => !this.isStaged(row.streamOrdering));
+    if (!skip && fresh.length > 0) {
+      const events = await this.deps.events.getEvents(fresh.map((c) => c.eventId));
+      const candidates: Array<{ pdu: Pdu; candidate: PushCandidateRow }> = [];
+      for (const candidate of fresh) {
         const pdu = events.get(candidate.eventId);
-        if (pdu === undefined) continue;
-        const groups = { before: candidate.stateGroupBefore, after: candidate.stateGroupAfter };
-        const state = await this.deps.roomStates.at(groups.before, candidate.roomId);
-        if (state === null) continue;
-        if (!candidate.redacted) {
-          const result = await this.deps.evaluator.evaluate(pdu, candidate.streamOrdering, state);
-          for (const row of result.actions) actions.push(row);
-          for (const mark of result.reads) {
-            // The latest mark of a (user, room, thread) covers the earlier ones.
-            reads.set(`${mark.userId}\u0000${mark.roomId}\u0000${mark.threadId ?? ""}`, mark);
-          }
-        }
-        if (pdu.redacts !== undefined && pdu.type === "m.room.redaction" && state.localMembers.size > 0) {
-          redactions.push({ roomId: candidate.roomId, eventId: pdu.redacts, userIds: [...state.localMembers.keys()] });
-        }
-        await this.deps.roomStates.recordAfter(pdu, groups);
+        if (pdu !== undefined) candidates.push({ pdu, candidate });
       }
+      await this.deps.evaluator.prepare(candidates.map((c) => c.pdu));
+      evaluated = await this.evaluate(candidates, {});
     }
-    await runInTransaction(this.deps.db, async (tx) => {
-      await store.insertPushActions(tx, actions);
-      // After the inserts: a mark clears this batch's earlier rows too.
-      await store.deletePushActionsBefore(tx, [...reads.values()]);
-      for (const r of redactions) await store.deletePushActionsOfEvent(tx, r.roomId, r.eventId, r.userIds);
-      await store.updateProcessedPosition(tx, last);
-    });
-    this.processed = Math.max(this.processed, last);
+    await runInTransaction(this.deps.db, (tx) => this.write(tx, evaluated, last));
+    this.report(evaluated);
+    this.advanceTo(last);
+  }
+
+  /** The rows, read marks and redactions of `candidates`, in stream order, reading through `reads`. */
+  private async evaluate(candidates: ReadonlyArray<{ pdu: Pdu; candidate: PushCandidateRow }>, reads: PushReads): Promise<Evaluated> {
+    const actions: PushActionRow[] = [];
+    const marks = new Map<string, ReadMark>();
+    const redactions: Redaction[] = [];
+    for (const { pdu, candidate } of candidates) {
+      const groups = { before: candidate.stateGroupBefore, after: candidate.stateGroupAfter };
+      const at = { ...reads, rules: pdu.rules };
+      const state = await this.deps.roomStates.at(groups.before, candidate.roomId, at);
+      if (state === null) continue;
+      if (!candidate.redacted) {
+        const result = await this.deps.evaluator.evaluate(pdu, candidate.streamOrdering, state, reads.events);
+        for (const row of result.actions) actions.push(row);
+        for (const mark of result.reads) {
+          // The latest mark of a (user, room, thread) covers the earlier ones.
+          marks.set(`${mark.userId}\u0000${mark.roomId}\u0000${mark.threadId ?? ""}`, mark);
+        }
+      }
+      if (pdu.redacts !== undefined && pdu.type === "m.room.redaction" && state.localMembers.size > 0) {
+        redactions.push({ roomId: candidate.roomId, eventId: pdu.redacts, userIds: [...state.localMembers.keys()] });
+      }
+      await this.deps.roomStates.recordAfter(pdu, groups, at);
+    }
+    return { actions, reads: marks, redactions };
+  }
+
+  /** Writes `evaluated` in `tx`, and `position` as the one evaluated up to (unless null). */
+  private async write(tx: EntityManager, evaluated: Evaluated, position: number | null): Promise<void> {
+    const { store } = this.deps;
+    await store.insertPushActions(tx, evaluated.actions);
+    // After the inserts: a mark clears this batch's earlier rows too.
+    await store.deletePushActionsBefore(tx, [...evaluated.reads.values()]);
+    for (const r of evaluated.redactions) await store.deletePushActionsOfEvent(tx, r.roomId, r.eventId, r.userIds);
+    if (position !== null) await store.updateProcessedPosition(tx, position);
+  }
+
+  /** Tells the counts what a committed batch wrote. */
+  private report(evaluated: Evaluated): void {
+    const { actions, reads, redactions } = evaluated;
+    if (actions.length === 0 && reads.size === 0 && redactions.length === 0) return;
     this.deps.onBatch?.({ actions, reads: reads.values(), redactedRooms: new Set(redactions.map((r) => r.roomId)) });
+  }
+
+  private isStaged(position: number): boolean {
+    for (const [first, last] of this.staged) {
+      if (position < first) return false;
+      if (position <= last) return true;
+    }
+    return false;
+  }
+
+  private advanceTo(position: number): void {
+    if (position <= this.processed) return;
+    this.processed = position;
+    this.staged = this.staged.filter(([, last]) => last > position);
     for (const waiter of this.waiters) if (waiter.position <= this.processed) this.settle(waiter, true);
   }
 }

@@ -12,6 +12,7 @@
  * group that is not the one kept (a fork, a restart, a room evicted from memory) is read from
  * scratch and kept instead.
  */
+import type { EntityManager } from "typeorm";
 import type { RoomVersionRules } from "../../room/room-versions.js";
 import type { Pdu } from "../../room/pdu.js";
 import { getUserPowerLevel, parsePowerLevel } from "../../room/auth/power-levels.js";
@@ -49,6 +50,17 @@ interface KeptState {
   powerLevels: Pdu | undefined;
 }
 
+/**
+ * Where reads go: by default the committed data; inside a transaction that writes events (the
+ * event persister's, see PushActionsWorker.stage), that transaction and its events too.
+ */
+export interface PushReads {
+  readonly em?: EntityManager;
+  readonly events?: { getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>> };
+  /** The room's version when the caller knows it (its events carry it): no read then. */
+  readonly rules?: RoomVersionRules;
+}
+
 export interface RoomPushStatesDeps {
   serverName: string;
   state: Pick<StateStore, "selectStateGroup">;
@@ -73,10 +85,10 @@ export class RoomPushStates {
   }
 
   /** The room's state as of state group `group`, or null for a room of unknown version. */
-  async at(group: number, roomId: string): Promise<RoomPushState | null> {
+  async at(group: number, roomId: string, reads: PushReads = {}): Promise<RoomPushState | null> {
     const kept = this.rooms.get(roomId);
     if (kept?.group === group) return kept.state;
-    const state = await this.build(group, roomId);
+    const state = await this.build(group, roomId, reads);
     if (state !== null) this.rooms.set(roomId, { group, state });
     return state;
   }
@@ -86,11 +98,11 @@ export class RoomPushStates {
    * state `at` gave for it) to `groups.after`, if the group after is "before plus `pdu`", as it
    * always is for an accepted state event; otherwise the next `at` reads its group from scratch.
    */
-  async recordAfter(pdu: Pdu, groups: { readonly before: number; readonly after: number }): Promise<void> {
+  async recordAfter(pdu: Pdu, groups: { readonly before: number; readonly after: number }, reads: PushReads = {}): Promise<void> {
     const kept = this.rooms.get(pdu.roomId);
     if (pdu.stateKey === undefined || groups.after === groups.before || kept?.group !== groups.before) return;
     const key = stateMapKey(pdu.type, pdu.stateKey);
-    if ((await this.deps.state.selectStateGroup(groups.after)).get(key) !== pdu.eventId) {
+    if ((await this.deps.state.selectStateGroup(groups.after, reads.em)).get(key) !== pdu.eventId) {
       this.rooms.delete(pdu.roomId);
       return;
     }
@@ -101,7 +113,7 @@ export class RoomPushStates {
       const userId = pdu.stateKey;
       const local = this.isLocal(userId);
       const joins = pdu.content.membership === "join";
-      const wasJoined = local ? state.localMembers.has(userId) : await this.wasJoined(groups.before, key);
+      const wasJoined = local ? state.localMembers.has(userId) : await this.wasJoined(groups.before, key, reads);
       state.joinedCount += (joins ? 1 : 0) - (wasJoined ? 1 : 0);
       if (local && joins) state.localMembers.set(userId, pdu.eventId);
       else if (local) state.localMembers.delete(userId);
@@ -109,22 +121,30 @@ export class RoomPushStates {
     kept.group = groups.after;
   }
 
-  /** Whether the member event at `key` in group `group` is a join. */
-  private async wasJoined(group: number, key: string): Promise<boolean> {
-    const previousId = (await this.deps.state.selectStateGroup(group)).get(key);
-    if (previousId === undefined) return false;
-    const known = (await this.deps.memberships.selectMembershipsByEventIds([previousId])).get(previousId);
-    if (known !== undefined) return known.membership === "join";
-    return (await this.deps.events.getEvents([previousId])).get(previousId)?.content.membership === "join";
+  /**
+   * Drops what is kept of `roomId`: after a transaction that moved it forward rolled back, its
+   * groups may not exist (and SQLite may give their IDs to others).
+   */
+  forget(roomId: string): void {
+    this.rooms.delete(roomId);
   }
 
-  private async build(group: number, roomId: string): Promise<KeptState | null> {
-    const rules = await this.deps.roomVersion(roomId);
+  /** Whether the member event at `key` in group `group` is a join. */
+  private async wasJoined(group: number, key: string, reads: PushReads): Promise<boolean> {
+    const previousId = (await this.deps.state.selectStateGroup(group, reads.em)).get(key);
+    if (previousId === undefined) return false;
+    const known = (await this.deps.memberships.selectMembershipsByEventIds([previousId], reads.em)).get(previousId);
+    if (known !== undefined) return known.membership === "join";
+    return (await (reads.events ?? this.deps.events).getEvents([previousId])).get(previousId)?.content.membership === "join";
+  }
+
+  private async build(group: number, roomId: string, reads: PushReads): Promise<KeptState | null> {
+    const rules = reads.rules ?? (await this.deps.roomVersion(roomId));
     if (rules === null) return null;
-    const map = await this.deps.state.selectStateGroup(group);
+    const map = await this.deps.state.selectStateGroup(group, reads.em);
     const memberOf = new Map<string, string>();
     for (const [key, eventId] of map) if (key.startsWith(MEMBER_PREFIX)) memberOf.set(eventId, parseStateMapKey(key).stateKey);
-    const memberships = await this.deps.memberships.selectMembershipsByEventIds([...memberOf.keys()]);
+    const memberships = await this.deps.memberships.selectMembershipsByEventIds([...memberOf.keys()], reads.em);
     const unknown: string[] = [];
     for (const eventId of memberOf.keys()) if (!memberships.has(eventId)) unknown.push(eventId);
     const createId = map.get(CREATE_KEY);
@@ -132,7 +152,7 @@ export class RoomPushStates {
     const wanted = [...unknown];
     if (createId !== undefined) wanted.push(createId);
     if (powerLevelsId !== undefined) wanted.push(powerLevelsId);
-    const events = await this.deps.events.getEvents(wanted);
+    const events = await (reads.events ?? this.deps.events).getEvents(wanted);
     let joinedCount = 0;
     const localMembers = new Map<string, string>();
     for (const [eventId, userId] of memberOf) {

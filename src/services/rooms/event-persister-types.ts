@@ -2,7 +2,7 @@
  * The event persister's public types: what callers (room operations, the client and federation
  * APIs) hand it and get back. See event-persister.ts.
  */
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { SigningKey, VerifyKey } from "../../crypto/signing-key.js";
 import type { JsonObject, PduJson } from "../../matrix/pdu-json.js";
 import type { Pdu } from "../../room/pdu.js";
@@ -52,6 +52,35 @@ export interface EventPersisterDeps {
   signingKey: SigningKey;
   clock: Clock;
   options?: EventPersisterOptions;
+}
+
+/** An event of a batch being written, as a BatchStage sees it. */
+export interface StageEvent {
+  readonly pdu: Pdu;
+  readonly streamOrdering: number;
+  /** Its state groups; null for an outlier. */
+  readonly groups: { readonly before: number; readonly after: number } | null;
+  /** Accepted into the room's timeline (not an outlier, rejected or soft-failed). */
+  readonly visible: boolean;
+}
+
+/** What a BatchStage prepared: one of the two is called once the transaction has ended. */
+export interface StagedWork {
+  committed(): void;
+  rolledBack(): void;
+}
+
+/**
+ * Work that commits with each batch of events (the push actions, PushActionsWorker.stage): run
+ * inside the batch's transaction once its events are written. `reader` reads the batch's events
+ * as well as stored ones. An error fails the batch.
+ */
+export interface BatchStage {
+  stage(
+    tx: EntityManager,
+    events: readonly StageEvent[],
+    reader: { getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>> },
+  ): Promise<StagedWork | null>;
 }
 
 /**

@@ -35,6 +35,7 @@ import { EventBatch, membershipOf, type BatchEvent } from "./event-persister-bat
 import { StreamOrderingTracker, type PendingNotification } from "./event-persister-positions.js";
 import { BatchProcessor, type InboundEvent } from "./event-persister-process.js";
 import type {
+  BatchStage,
   CommittedEvent,
   CommittedEventsListener,
   EventPersisterDeps,
@@ -42,6 +43,8 @@ import type {
   PersistedEvent,
   ReceivePduOptions,
   ReceivePduResult,
+  StageEvent,
+  StagedWork,
 } from "./event-persister-types.js";
 import { SentTxnIds, txnKey, type SentTxn } from "./event-persister-txn-ids.js";
 import { InboundPduHandler } from "./inbound-pdu-handler.js";
@@ -86,6 +89,7 @@ export class EventPersister {
   /** Settles once this turn's writes are in the queue; null when none are waiting. */
   private turnHandedOver: Promise<void> | null = null;
   private readonly committedListeners = new Set<CommittedEventsListener>();
+  private stage: BatchStage | null = null;
 
   constructor(private readonly deps: EventPersisterDeps) {
     const options = deps.options ?? {};
@@ -181,6 +185,14 @@ export class EventPersister {
     return () => this.committedListeners.delete(listener);
   }
 
+  /**
+   * Runs `stage` in every batch's transaction from now on, after its events are written (the
+   * push actions, which then commit with the events). Null stops it.
+   */
+  setBatchStage(stage: BatchStage | null): void {
+    this.stage = stage;
+  }
+
   /** Resolves once every write asked for so far has been persisted (tests, shutdown). */
   async idle(): Promise<void> {
     if (this.turnHandedOver !== null) await this.turnHandedOver;
@@ -264,6 +276,7 @@ export class EventPersister {
     const settled = new Set<WorkItem>();
     let batch: EventBatch | null = null;
     let range: [number, number] | null = null;
+    let staged: StagedWork | null = null;
     try {
       await runInTransaction(this.deps.db, async (tx) => {
         batch = new EventBatch();
@@ -308,10 +321,12 @@ export class EventPersister {
           this.tracker.register(min, max);
           return orderings;
         }));
+        if (this.stage !== null) staged = await this.stage.stage(tx, stageEvents(batch), this.batchReader(batch));
         const committed = batch;
         onCommit(tx, () => this.install(committed));
       });
     } catch (err) {
+      (staged as StagedWork | null)?.rolledBack();
       for (const roomId of rooms.keys()) this.heads.forget(roomId);
       if (range !== null) this.tracker.settle(range[0], range[1], []);
       // Every other item fails with the batch (those after the failure too).
@@ -319,6 +334,7 @@ export class EventPersister {
       this.answerRepeated(repeated);
       return;
     }
+    (staged as StagedWork | null)?.committed();
     for (const answer of answers) answer();
     this.answerRepeated(repeated);
     if (batch !== null) this.tellCommitted(batch);
@@ -334,6 +350,23 @@ export class EventPersister {
 
   private answerRepeated(repeated: ReadonlyArray<{ item: LocalItem; eventId: string }>): void {
     for (const { item, eventId } of repeated) this.sentBefore(eventId).then(item.settle.resolve, item.settle.reject);
+  }
+
+  /** Reads the events of `batch` (not committed yet) as well as stored ones. */
+  private batchReader(batch: EventBatch): { getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>> } {
+    return {
+      getEvents: async (eventIds) => {
+        const out = new Map<string, Pdu>();
+        const rest: string[] = [];
+        for (const eventId of eventIds) {
+          const entry = batch.overlay.get(eventId);
+          if (entry === undefined) rest.push(eventId);
+          else out.set(eventId, entry.pdu);
+        }
+        if (rest.length > 0) for (const [eventId, pdu] of await this.getEvents(rest)) out.set(eventId, pdu);
+        return out;
+      },
+    };
   }
 
   /** After commit: the new heads, cached events and room versions. */
@@ -406,6 +439,17 @@ export class EventPersister {
       release();
     }
   }
+}
+
+/** The batch's events as a BatchStage sees them, in stream order. */
+function stageEvents(batch: EventBatch): StageEvent[] {
+  const events = batch.events.map((event) => ({
+    pdu: event.pdu,
+    streamOrdering: event.streamOrdering,
+    groups: event.groups,
+    visible: !event.outlier && event.rejectedReason === null && !event.softFailed,
+  }));
+  return events.sort((a, b) => a.streamOrdering - b.streamOrdering);
 }
 
 /**
