@@ -38,6 +38,7 @@ import { CreatePushRules1763700500100 } from "./1763700500100-create-push-rules.
 import { CreateEventPushActions1763700500200 } from "./1763700500200-create-event-push-actions.js";
 import { AddUiAuthSessionFlows1763700600100 } from "./1763700600100-add-ui-auth-session-flows.js";
 import { CreateLoginTokens1763700600200 } from "./1763700600200-create-login-tokens.js";
+import { CreateOpenIdTokens1763700600700 } from "./1763700600700-create-openid-tokens.js";
 
 export const migrations = [
   CreateUsers1763700001000,
@@ -76,4 +77,5 @@ export const migrations = [
   CreateEventPushActions1763700500200,
   AddUiAuthSessionFlows1763700600100,
   CreateLoginTokens1763700600200,
+  CreateOpenIdTokens1763700600700,
 ];

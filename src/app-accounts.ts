@@ -21,6 +21,7 @@ import { AccessTokenAuth } from "./services/auth/access-token-auth.js";
 import { AccessTokenCache } from "./services/auth/access-token-cache.js";
 import { LoginService } from "./services/auth/login-service.js";
 import { LoginTokenService } from "./services/auth/login-token-service.js";
+import { OpenIdService } from "./services/auth/openid-service.js";
 import { SessionService } from "./services/auth/session-service.js";
 import { SharedSecretRegistration } from "./services/auth/shared-secret-registration.js";
 import { UiaService } from "./services/auth/uiaa.js";
@@ -35,6 +36,7 @@ import type { HearthDataSource } from "./storage/data-source.js";
 import { AccessTokensStore } from "./storage/stores/access-tokens-store.js";
 import { DevicesStore } from "./storage/stores/devices-store.js";
 import { LoginTokensStore } from "./storage/stores/login-tokens-store.js";
+import { OpenIdTokensStore } from "./storage/stores/openid-tokens-store.js";
 import { RegistrationTokensStore } from "./storage/stores/registration-tokens-store.js";
 import { UiAuthSessionsStore } from "./storage/stores/ui-auth-sessions-store.js";
 import { UsersStore } from "./storage/stores/users-store.js";
@@ -58,6 +60,8 @@ export interface AccountServices {
   /** `as_token`s as access tokens, with identity assertion. */
   readonly appserviceAuth: AppserviceAuth;
   readonly registrationTokens: RegistrationTokenService;
+  /** OpenID tokens for third parties, checked over federation (api/federation/openid.ts). */
+  readonly openId: OpenIdService;
   readonly rateLimiter: RateLimiter;
   /** What account-routes.ts needs. */
   readonly routes: AccountRoutesDeps;
@@ -108,6 +112,7 @@ export function buildAccountServices(config: Config, db: HearthDataSource, optio
   const uia = new UiaService({ db, serverName, sessions: new UiAuthSessionsStore(db), registrationTokens: registrationTokensStore, users });
   const registrationTokens = new RegistrationTokenService({ db, tokens: registrationTokensStore });
   const loginTokens = new LoginTokenService({ db, tokens: new LoginTokensStore(db), uia });
+  const openId = new OpenIdService({ db, serverName, tokens: new OpenIdTokensStore(db) });
   const registration = new RegistrationService({
     serverName,
     settings: { enabled: config.registration.enabled, requireToken: config.registration.require_token, allowGuests: config.registration.allow_guests },
@@ -139,12 +144,14 @@ export function buildAccountServices(config: Config, db: HearthDataSource, optio
     devices,
     accessTokenAuth,
     tokenCache,
+    openId,
     appserviceAuth,
     registrationTokens,
     rateLimiter,
     routes: {
       login: { serverName, login: new LoginService({ serverName, users, sessions, appservices, loginTokens }) },
       loginToken: { loginTokens },
+      openId: { openId },
       sessions,
       register: { serverName, registration },
       accounts,

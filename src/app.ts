@@ -189,7 +189,7 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
   };
   const routes = [
     ...clientRoutes({ versions: { versions: SUPPORTED_CLIENT_VERSIONS, unstableFeatures: { [WEBSOCKET_SYNC_FEATURE]: true } }, wellKnown, userData, accounts: accounts.routes, rooms: rooms.routes, sync: sync.routes, pushRules: push.routes }),
-    ...(config.federation.enabled ? federationRoutes({ wellKnown }) : []),
+    ...(config.federation.enabled ? federationRoutes({ wellKnown, openId: accounts.openId }) : []),
     ...keyRoutes({
       serverKeys: {
         serverName: config.server_name,

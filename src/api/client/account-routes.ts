@@ -18,6 +18,7 @@ import { logout, logoutAll } from "../../matrix/endpoints/client/logout.js";
 import { refresh } from "../../matrix/endpoints/client/refresh.js";
 import { requestTokenToRegisterEmail, requestTokenToRegisterMSISDN } from "../../matrix/endpoints/client/register-request-token.js";
 import { checkUsernameAvailability, register, registrationTokenValidity } from "../../matrix/endpoints/client/register.js";
+import { requestOpenIdToken } from "../../matrix/endpoints/client/openid.js";
 import { getTokenOwner } from "../../matrix/endpoints/client/whoami.js";
 import { route, type Route } from "../../http/route.js";
 import {
@@ -49,6 +50,7 @@ import { handleLogout, handleLogoutAll, type LogoutDeps } from "./logout.js";
 import { handleRefresh, type RefreshDeps } from "./refresh.js";
 import { handleRequestTokenToRegisterEmail, handleRequestTokenToRegisterMSISDN } from "./register-request-token.js";
 import { handleCheckUsernameAvailability, handleRegister, handleRegistrationTokenValidity, type RegisterDeps } from "./register.js";
+import { handleRequestOpenIdToken, type OpenIdDeps } from "./openid.js";
 import { handleGetTokenOwner } from "./whoami.js";
 
 export interface AccountRoutesDeps {
@@ -61,6 +63,7 @@ export interface AccountRoutesDeps {
   readonly capabilities: CapabilitiesDeps;
   readonly adminRegister: AdminRegisterDeps;
   readonly authFallback: AuthFallbackDeps;
+  readonly openId: OpenIdDeps;
   /** Registered application services (their ping); the route is absent without. */
   readonly appservice?: AppserviceDeps;
 }
@@ -75,6 +78,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Route[] {
     route(logoutAll, handleLogoutAll(deps)),
     route(refresh, handleRefresh(deps)),
     route(getTokenOwner, handleGetTokenOwner()),
+    route(requestOpenIdToken, handleRequestOpenIdToken(deps.openId)),
     route(register, handleRegister(deps.register)),
     route(checkUsernameAvailability, handleCheckUsernameAvailability(deps.register)),
     route(registrationTokenValidity, handleRegistrationTokenValidity(deps.register)),

@@ -25,6 +25,11 @@ export function newLoginToken(): string {
   return `hlt_${randomString(SECRET_LENGTH)}`;
 }
 
+/** An OpenID token a user hands a third party (POST /user/{userId}/openid/request_token). */
+export function newOpenIdToken(): string {
+  return `hot_${randomString(SECRET_LENGTH)}`;
+}
+
 /** A session ID for User-Interactive Authentication: unguessable, `[A-Za-z0-9]`. */
 export function newUiaSessionId(): string {
   return randomString(32);
