@@ -152,6 +152,14 @@ export function buildAccountServices(config: Config, db: HearthDataSource, optio
       login: { serverName, login: new LoginService({ serverName, users, sessions, appservices, loginTokens }) },
       loginToken: { loginTokens },
       openId: { openId },
+      whois: {
+        serverName,
+        devices,
+        userInfo: async (userId) => {
+          const user = await users.getUser(userId);
+          return user === null ? null : { isAdmin: user.isAdmin };
+        },
+      },
       sessions,
       register: { serverName, registration },
       accounts,

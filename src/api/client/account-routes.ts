@@ -18,6 +18,7 @@ import { logout, logoutAll } from "../../matrix/endpoints/client/logout.js";
 import { refresh } from "../../matrix/endpoints/client/refresh.js";
 import { requestTokenToRegisterEmail, requestTokenToRegisterMSISDN } from "../../matrix/endpoints/client/register-request-token.js";
 import { checkUsernameAvailability, register, registrationTokenValidity } from "../../matrix/endpoints/client/register.js";
+import { getWhoIs } from "../../matrix/endpoints/client/admin-whois.js";
 import { requestOpenIdToken } from "../../matrix/endpoints/client/openid.js";
 import { getTokenOwner } from "../../matrix/endpoints/client/whoami.js";
 import { route, type Route } from "../../http/route.js";
@@ -50,6 +51,7 @@ import { handleLogout, handleLogoutAll, type LogoutDeps } from "./logout.js";
 import { handleRefresh, type RefreshDeps } from "./refresh.js";
 import { handleRequestTokenToRegisterEmail, handleRequestTokenToRegisterMSISDN } from "./register-request-token.js";
 import { handleCheckUsernameAvailability, handleRegister, handleRegistrationTokenValidity, type RegisterDeps } from "./register.js";
+import { handleGetWhoIs, type WhoisDeps } from "./admin-whois.js";
 import { handleRequestOpenIdToken, type OpenIdDeps } from "./openid.js";
 import { handleGetTokenOwner } from "./whoami.js";
 
@@ -64,6 +66,7 @@ export interface AccountRoutesDeps {
   readonly adminRegister: AdminRegisterDeps;
   readonly authFallback: AuthFallbackDeps;
   readonly openId: OpenIdDeps;
+  readonly whois: WhoisDeps;
   /** Registered application services (their ping); the route is absent without. */
   readonly appservice?: AppserviceDeps;
 }
@@ -79,6 +82,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Route[] {
     route(refresh, handleRefresh(deps)),
     route(getTokenOwner, handleGetTokenOwner()),
     route(requestOpenIdToken, handleRequestOpenIdToken(deps.openId)),
+    route(getWhoIs, handleGetWhoIs(deps.whois)),
     route(register, handleRegister(deps.register)),
     route(checkUsernameAvailability, handleCheckUsernameAvailability(deps.register)),
     route(registrationTokenValidity, handleRegistrationTokenValidity(deps.register)),
