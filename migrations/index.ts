@@ -38,6 +38,7 @@ import { CreatePushRules1763700500100 } from "./1763700500100-create-push-rules.
 import { CreateEventPushActions1763700500200 } from "./1763700500200-create-event-push-actions.js";
 import { AddUiAuthSessionFlows1763700600100 } from "./1763700600100-add-ui-auth-session-flows.js";
 import { CreateLoginTokens1763700600200 } from "./1763700600200-create-login-tokens.js";
+import { CreatePushers1763700600400 } from "./1763700600400-create-pushers.js";
 import { CreateOpenIdTokens1763700600700 } from "./1763700600700-create-openid-tokens.js";
 
 export const migrations = [
@@ -77,5 +78,6 @@ export const migrations = [
   CreateEventPushActions1763700500200,
   AddUiAuthSessionFlows1763700600100,
   CreateLoginTokens1763700600200,
+  CreatePushers1763700600400,
   CreateOpenIdTokens1763700600700,
 ];

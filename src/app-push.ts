@@ -7,16 +7,23 @@
  * caches) and follows the notifier; it runs in the process that serves /sync.
  */
 import type { PushRulesDeps } from "./api/client/push-rules.js";
+import type { PushersDeps } from "./api/client/pushers.js";
 import type { RoomVersionRules } from "./room/room-versions.js";
 import type { Pdu } from "./room/pdu.js";
+import type { ClientEventJson } from "./matrix/pdu-json.js";
 import type { AccountDataService } from "./services/account-data.js";
 import { EventPushEvaluator } from "./services/push/event-push-evaluator.js";
 import { NotificationCounts } from "./services/push/notification-counts.js";
+import { NotificationsService } from "./services/push/notifications-service.js";
 import { PushActionsWorker } from "./services/push/push-actions-worker.js";
 import { PushRulesService } from "./services/push/push-rules-service.js";
+import { PusherDelivery, type PusherDeliveryOptions } from "./services/push/pusher-delivery.js";
+import { PusherService } from "./services/push/pusher-service.js";
 import { RoomPushStates } from "./services/push/room-push-states.js";
 import type { HearthDataSource } from "./storage/data-source.js";
+import type { CurrentStateStore } from "./storage/stores/current-state-store.js";
 import { EventPushActionsStore } from "./storage/stores/event-push-actions-store.js";
+import { PushersStore } from "./storage/stores/pushers-store.js";
 import { PushRulesStore } from "./storage/stores/push-rules-store.js";
 import type { StateStore } from "./storage/stores/state-store.js";
 import { SyncStore } from "./storage/stores/sync-store.js";
@@ -32,7 +39,12 @@ export interface PushServicesDeps {
     events: { getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>> };
     roomVersion(roomId: string): Promise<RoomVersionRules | null>;
     stateStore: Pick<StateStore, "selectStateGroup">;
+    /** Pusher delivery (room and sender names) and GET /notifications (client events). */
+    currentState: Pick<CurrentStateStore, "selectCurrentStateEventId">;
+    serializer: { serialize(pdus: readonly Pdu[], options?: { includeRoomId?: boolean }): Promise<ClientEventJson[]> };
   };
+  /** Retries, queue bounds and concurrency of HTTP pusher delivery. */
+  pusherDelivery?: PusherDeliveryOptions;
   logger?: Logger;
 }
 
@@ -40,6 +52,10 @@ export interface PushServices {
   readonly rules: PushRulesService;
   readonly worker: PushActionsWorker;
   readonly counts: NotificationCounts;
+  /** Sends the notifications to users' HTTP pushers. */
+  readonly delivery: PusherDelivery;
+  /** What the /pushers and /notifications routes need. */
+  readonly pushersRoutes: PushersDeps;
   /** What the /pushrules routes need. */
   readonly routes: PushRulesDeps;
   /** Starts the worker (from where it stopped) and the counts' following of receipts. */
@@ -72,15 +88,34 @@ export function buildPushServices(db: HearthDataSource, deps: PushServicesDeps):
     roomStates,
     evaluator,
     notifier: deps.notifier,
-    onBatch: (batch) => counts.applyBatch(batch),
+    onBatch: (batch) => {
+      counts.applyBatch(batch);
+      delivery.onBatch(batch);
+    },
     logger: deps.logger,
   });
   const counts: NotificationCounts = new NotificationCounts({ store, worker, notifier: deps.notifier });
+  const pushersStore = new PushersStore(db);
+  const delivery: PusherDelivery = new PusherDelivery({
+    db,
+    pushers: pushersStore,
+    store,
+    events: rooms.events,
+    currentState: rooms.currentState,
+    counts,
+    logger: deps.logger,
+    options: deps.pusherDelivery,
+  });
   return {
     rules,
     worker,
     counts,
     routes: rules,
+    delivery,
+    pushersRoutes: {
+      pushers: new PusherService({ db, store: pushersStore }),
+      notifications: new NotificationsService({ store, events: rooms.events, serializer: rooms.serializer }),
+    },
     start: async () => {
       counts.start();
       await worker.start();
@@ -88,6 +123,7 @@ export function buildPushServices(db: HearthDataSource, deps: PushServicesDeps):
     close: async () => {
       counts.stop();
       await worker.stop();
+      await delivery.close();
     },
   };
 }

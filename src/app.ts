@@ -147,7 +147,13 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
     serverName: config.server_name,
     notifier,
     accountData: userData.accountData,
-    rooms: { events: rooms.persister, roomVersion: (roomId) => rooms.persister.getRoomVersion(roomId), stateStore: rooms.stores.state },
+    rooms: {
+      events: rooms.persister,
+      roomVersion: (roomId) => rooms.persister.getRoomVersion(roomId),
+      stateStore: rooms.stores.state,
+      currentState: rooms.stores.currentState,
+      serializer: rooms.serializer,
+    },
     logger,
   });
   // Push actions commit with the events that lead to them (PushActionsWorker.stage).
@@ -188,7 +194,7 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
     },
   };
   const routes = [
-    ...clientRoutes({ versions: { versions: SUPPORTED_CLIENT_VERSIONS, unstableFeatures: { [WEBSOCKET_SYNC_FEATURE]: true } }, wellKnown, userData, accounts: accounts.routes, rooms: rooms.routes, sync: sync.routes, pushRules: push.routes }),
+    ...clientRoutes({ versions: { versions: SUPPORTED_CLIENT_VERSIONS, unstableFeatures: { [WEBSOCKET_SYNC_FEATURE]: true } }, wellKnown, userData, accounts: accounts.routes, rooms: rooms.routes, sync: sync.routes, pushRules: push.routes, pushers: push.pushersRoutes }),
     ...(config.federation.enabled ? federationRoutes({ wellKnown, openId: accounts.openId }) : []),
     ...keyRoutes({
       serverKeys: {

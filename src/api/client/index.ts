@@ -7,6 +7,7 @@ import { handleGetWellKnownClient, type WellKnownDeps } from "../well-known.js";
 import { accountRoutes, type AccountRoutesDeps } from "./account-routes.js";
 import type { PushRulesDeps } from "./push-rules.js";
 import { pushRulesRoutes } from "./push-rules-routes.js";
+import { pushersRoutes, type PushersDeps } from "./pushers.js";
 import { roomRoutes, type RoomRoutesDeps } from "./room-routes.js";
 import { userDataRoutes, type UserDataRoutesDeps } from "./user-data-routes.js";
 import { handleSync, type SyncDeps } from "./sync.js";
@@ -25,6 +26,8 @@ export interface ClientRoutesDeps {
   readonly rooms?: RoomRoutesDeps;
   /** Push rules (push-rules-routes.ts). */
   readonly pushRules?: PushRulesDeps;
+  /** Pushers and GET /notifications (pushers.ts). */
+  readonly pushers?: PushersDeps;
 }
 
 export function clientRoutes(deps: ClientRoutesDeps): Route[] {
@@ -36,5 +39,6 @@ export function clientRoutes(deps: ClientRoutesDeps): Route[] {
     ...(deps.sync ? [route(sync, handleSync(deps.sync))] : []),
     ...(deps.rooms ? roomRoutes(deps.rooms) : []),
     ...(deps.pushRules ? pushRulesRoutes(deps.pushRules) : []),
+    ...(deps.pushers ? pushersRoutes(deps.pushers) : []),
   ];
 }

@@ -68,6 +68,15 @@ export interface ReadPositionRow {
   streamOrdering: number;
 }
 
+/** A notification of a user, for GET /notifications (newest first). */
+export interface NotificationRow {
+  roomId: string;
+  streamOrdering: number;
+  threadId: string;
+  highlight: boolean;
+  eventId: string;
+}
+
 const VISIBLE = "outlier = FALSE AND rejected_reason IS NULL AND soft_failed = FALSE";
 const READ_RECEIPT_TYPES = ["m.read", "m.read.private"];
 /** Ranges per UNION ALL statement (SQLite allows 500 compound terms). */
@@ -178,6 +187,48 @@ export class EventPushActionsStore extends BaseStore {
       }
     }
     return out;
+  }
+
+  /**
+   * The user's notifications before stream ordering `before` (all when null), newest first, at
+   * most `limit`; only highlighted ones when `onlyHighlight`.
+   */
+  async selectNotifications(userId: string, before: number | null, limit: number, onlyHighlight: boolean, em: EntityManager = this.reader): Promise<NotificationRow[]> {
+    const params: unknown[] = [userId];
+    let where = "";
+    if (before !== null) {
+      where += " AND a.stream_ordering < ?";
+      params.push(before);
+    }
+    if (onlyHighlight) where += " AND a.highlight = 1";
+    params.push(limit);
+    const rows = await this.d.query<{ room_id: string; stream_ordering: unknown; thread_id: string; highlight: unknown; event_id: string }>(
+      em,
+      `SELECT a.room_id, a.stream_ordering, a.thread_id, a.highlight, e.event_id FROM event_push_actions a
+       JOIN events e ON e.stream_ordering = a.stream_ordering
+       WHERE a.user_id = ?${where} ORDER BY a.stream_ordering DESC LIMIT ?`,
+      params,
+    );
+    return rows.map((row) => ({ roomId: row.room_id, streamOrdering: toNumber(row.stream_ordering), threadId: row.thread_id, highlight: toNumber(row.highlight) !== 0, eventId: row.event_id }));
+  }
+
+  /** The event IDs at `streamOrderings` (orderings without an event are absent). */
+  async selectEventIdsAt(streamOrderings: readonly number[], em: EntityManager = this.reader): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    if (streamOrderings.length === 0) return out;
+    const rows = await this.d.query<{ stream_ordering: unknown; event_id: string }>(
+      em,
+      `SELECT stream_ordering, event_id FROM events WHERE stream_ordering ${this.d.inArray}`,
+      [this.d.arrayParam(streamOrderings)],
+    );
+    for (const row of rows) out.set(toNumber(row.stream_ordering), row.event_id);
+    return out;
+  }
+
+  /** The rooms where the user has notifications (read or not). */
+  async selectRoomsWithNotifications(userId: string, em: EntityManager = this.reader): Promise<string[]> {
+    const rows = await this.d.query<{ room_id: string }>(em, "SELECT DISTINCT room_id FROM event_push_actions WHERE user_id = ?", [userId]);
+    return rows.map((row) => row.room_id);
   }
 
   /**

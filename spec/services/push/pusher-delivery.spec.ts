@@ -1,0 +1,83 @@
+/**
+ * PusherDelivery's bounds, with stub stores and a stub fetch: a slow gateway makes a pusher's
+ * queue coalesce (the oldest notifications are dropped, the newest sent), and requests in flight
+ * never exceed the concurrency.
+ */
+import { expect } from "chai";
+import type { DataSource } from "typeorm";
+import type { Pdu } from "../../../src/room/pdu.js";
+import { PusherDelivery } from "../../../src/services/push/pusher-delivery.js";
+import type { PushActionRow } from "../../../src/storage/stores/event-push-actions-store.js";
+import type { PusherRow } from "../../../src/storage/stores/pushers-store.js";
+
+const pusherOf = (userId: string): PusherRow => ({
+  userId, appId: "app", pushkey: `key-${userId}`, deviceId: "D", kind: "http", appDisplayName: "a", deviceDisplayName: "d", profileTag: null, lang: "en",
+  data: { url: "http://127.0.0.1:1/_matrix/push/v1/notify" }, pushkeyTs: 0,
+});
+
+function setUp(users: string[], concurrency: number) {
+  const sent: Array<{ userId: string; eventId: string }> = [];
+  const releases: Array<() => void> = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const fetchStub = (async (_url: string, init: { body: string }) => {
+    const { notification } = JSON.parse(init.body) as { notification: { event_id: string; devices: Array<{ pushkey: string }> } };
+    sent.push({ userId: notification.devices[0]!.pushkey.slice(4), eventId: notification.event_id });
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await new Promise<void>((resolve) => releases.push(resolve));
+    inFlight--;
+    return new Response(JSON.stringify({ rejected: [] }), { status: 200 });
+  }) as unknown as typeof fetch;
+  const delivery = new PusherDelivery({
+    db: {} as DataSource,
+    pushers: { selectPushersOfUsers: async (ids) => users.filter((u) => ids.includes(u)).map(pusherOf), deletePusher: async () => false },
+    store: {
+      selectEventIdsAt: async (orderings) => new Map(orderings.map((o) => [o, `$e${o}`])),
+      selectRoomsWithNotifications: async () => [],
+    },
+    events: { getEvents: async (ids) => new Map([...ids].map((id) => [id, { eventId: id, roomId: "!r:x", type: "m.room.message", sender: "@s:x", content: {} } as unknown as Pdu])) },
+    currentState: { selectCurrentStateEventId: async () => null },
+    counts: { getUnreadCounts: async () => new Map() },
+    fetch: fetchStub,
+    options: { concurrency, queuePerPusher: 3 },
+  });
+  const row = (userId: string, streamOrdering: number): PushActionRow => ({ userId, roomId: "!r:x", streamOrdering, threadId: "main", highlight: false });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+  const releaseAll = async () => {
+    while (releases.length > 0 || delivery.pendingCount() > 0) {
+      releases.splice(0).forEach((release) => release());
+      await settle();
+    }
+  };
+  return { delivery, sent, row, settle, releaseAll, maxInFlight: () => maxInFlight };
+}
+
+describe("services/push/pusher-delivery", () => {
+  it("coalesces a slow pusher's queue: the oldest waiting notifications are dropped", async () => {
+    const t = setUp(["@a:x"], 4);
+    t.delivery.onBatch({ actions: [t.row("@a:x", 1)] });
+    await t.settle();
+    expect(t.sent.map((s) => s.eventId)).to.deep.equal(["$e1"]);
+    // While $e1 hangs, ten more arrive: the queue keeps the one in flight and the newest two.
+    t.delivery.onBatch({ actions: Array.from({ length: 10 }, (_, i) => t.row("@a:x", i + 2)) });
+    await t.settle();
+    expect(t.delivery.pendingCount()).to.equal(3);
+    await t.releaseAll();
+    expect(t.sent.map((s) => s.eventId)).to.deep.equal(["$e1", "$e10", "$e11"]);
+    await t.delivery.close();
+  });
+
+  it("keeps at most `concurrency` requests in flight over all pushers, one per pusher", async () => {
+    const users = ["@a:x", "@b:x", "@c:x"];
+    const t = setUp(users, 2);
+    t.delivery.onBatch({ actions: users.flatMap((u) => [t.row(u, 1), t.row(u, 2)]) });
+    await t.settle();
+    expect(t.sent).to.have.length(2);
+    await t.releaseAll();
+    expect(t.sent).to.have.length(6);
+    expect(t.maxInFlight()).to.equal(2);
+    for (const user of users) expect(t.sent.filter((s) => s.userId === user).map((s) => s.eventId)).to.deep.equal(["$e1", "$e2"]);
+    await t.delivery.close();
+  });
+});
