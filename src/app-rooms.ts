@@ -22,6 +22,8 @@ import { RoomEventSerializer } from "./services/rooms/room-event-serializer.js";
 import { RoomEventsService } from "./services/rooms/room-events.js";
 import { RoomPositions } from "./services/rooms/room-positions.js";
 import { RoomStateView } from "./services/rooms/room-state-view.js";
+import { RoomSummaryService } from "./services/rooms/room-summary.js";
+import { SpaceHierarchyService } from "./services/rooms/space-hierarchy.js";
 import { RoomUpgradeService } from "./services/rooms/room-upgrade.js";
 import { RoomTimelineService } from "./services/rooms/timeline.js";
 import { UserDirectoryService } from "./services/rooms/user-directory.js";
@@ -117,6 +119,8 @@ export function buildRoomServices(db: HearthDataSource, options: RoomServicesOpt
   const state = new RoomStateView({ reader: persister, events: stores.events, positions, visibility, serializer });
   const upgrade = new RoomUpgradeService({ persister, reader: persister, creation, aliases, directory });
   const userDirectory = new UserDirectoryService({ store: new UserDirectoryStore(db) });
+  const spaces = new SpaceHierarchyService({ reader: persister, members: stores.currentState });
+  const summaries = new RoomSummaryService({ reader: persister, members: stores.currentState });
 
   return {
     stores,
@@ -143,6 +147,8 @@ export function buildRoomServices(db: HearthDataSource, options: RoomServicesOpt
       directory,
       upgrade,
       userDirectory,
+      spaces,
+      summary: { summaries, aliases },
     },
   };
 }

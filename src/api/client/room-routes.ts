@@ -27,6 +27,8 @@ import { getJoinedMembersByRoom, getMembersByRoom, getRoomState, getRoomStateWit
 import { getEventByTimestamp, getEventContext, getOneRoomEvent, getRoomEvents } from "../../matrix/endpoints/client/room-timeline.js";
 import { upgradeRoom } from "../../matrix/endpoints/client/room-upgrades.js";
 import { searchUserDirectory } from "../../matrix/endpoints/client/user-directory.js";
+import { getRoomSummary } from "../../matrix/endpoints/client/room-summary.js";
+import { getSpaceHierarchy } from "../../matrix/endpoints/client/space-hierarchy.js";
 import { route, type Route } from "../../http/route.js";
 import { handleCreateRoom, type CreateRoomDeps } from "./create-room.js";
 import { handleDeleteRoomAlias, handleGetLocalAliases, handleGetRoomIdByAlias, handleSetRoomAlias, type DirectoryDeps } from "./directory.js";
@@ -55,6 +57,8 @@ import { handleGetJoinedMembersByRoom, handleGetMembersByRoom, handleGetRoomStat
 import { handleGetEventByTimestamp, handleGetEventContext, handleGetOneRoomEvent, handleGetRoomEvents, type RoomTimelineDeps } from "./room-timeline.js";
 import { handleUpgradeRoom, type RoomUpgradeDeps } from "./room-upgrades.js";
 import { handleSearchUserDirectory, type UserDirectoryDeps } from "./user-directory.js";
+import { handleGetRoomSummary, type RoomSummaryDeps } from "./room-summary.js";
+import { handleGetSpaceHierarchy, type SpaceHierarchyDeps } from "./space-hierarchy.js";
 
 export interface RoomRoutesDeps {
   readonly creation: CreateRoomDeps;
@@ -66,6 +70,8 @@ export interface RoomRoutesDeps {
   readonly directory: RoomDirectoryDeps;
   readonly upgrade: RoomUpgradeDeps;
   readonly userDirectory: UserDirectoryDeps;
+  readonly spaces: SpaceHierarchyDeps;
+  readonly summary: RoomSummaryDeps;
 }
 
 export function roomRoutes(deps: RoomRoutesDeps): Route[] {
@@ -103,5 +109,7 @@ export function roomRoutes(deps: RoomRoutesDeps): Route[] {
     route(queryPublicRooms, handleQueryPublicRooms(deps.directory)),
     route(upgradeRoom, handleUpgradeRoom(deps.upgrade)),
     route(searchUserDirectory, handleSearchUserDirectory(deps.userDirectory)),
+    route(getSpaceHierarchy, handleGetSpaceHierarchy(deps.spaces)),
+    route(getRoomSummary, handleGetRoomSummary(deps.summary)),
   ];
 }

@@ -17,7 +17,7 @@ import type { RoomsStore } from "../../storage/stores/rooms-store.js";
 import { runInTransaction } from "../../storage/transaction.js";
 import { canSendStateEvent } from "./room-auth-state.js";
 import type { RoomDirectoryPublisher, RoomStateReader } from "./room-collaborators.js";
-import { historyVisibilityOf } from "./visibility.js";
+import { publicRoomsChunkOf, readRoomSummary } from "./room-summary.js";
 
 export type DirectoryVisibility = "public" | "private";
 export type { PublicRoomJson, PublicRoomsResponseJson };
@@ -103,30 +103,8 @@ export class RoomDirectoryService implements RoomDirectoryPublisher {
 
   /** A room's directory entry from its current state; null for a room we do not know. */
   private async summarise(roomId: string): Promise<PublicRoomJson | null> {
-    const { reader } = this.deps;
-    const state = (type: string) => reader.getStateEvent(roomId, type, "");
-    const [create, name, topic, alias, avatar, joinRules, history, guests] = await Promise.all([
-      state("m.room.create"), state("m.room.name"), state("m.room.topic"), state("m.room.canonical_alias"),
-      state("m.room.avatar"), state("m.room.join_rules"), state("m.room.history_visibility"), state("m.room.guest_access"),
-    ]);
-    if (create === null) return null;
-    const room: PublicRoomJson = {
-      room_id: roomId,
-      num_joined_members: (await this.deps.members.selectRoomMembers(roomId)).length,
-      world_readable: historyVisibilityOf(history) === "world_readable",
-      guest_can_join: guests?.content.guest_access === "can_join",
-    };
-    const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
-    const fields: Array<[keyof PublicRoomJson, string | undefined]> = [
-      ["name", text(name?.content.name)],
-      ["topic", text(topic?.content.topic)],
-      ["canonical_alias", text(alias?.content.alias)],
-      ["avatar_url", text(avatar?.content.url)],
-      ["join_rule", text(joinRules?.content.join_rule)],
-      ["room_type", text(create.content.type)],
-    ];
-    for (const [key, value] of fields) if (value !== undefined) (room as unknown as Record<string, string>)[key] = value;
-    return room;
+    const summary = await readRoomSummary(this.deps, roomId);
+    return summary === null ? null : publicRoomsChunkOf(summary);
   }
 }
 
