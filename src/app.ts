@@ -33,6 +33,7 @@ import { buildRoomServices, type RoomServices } from "./app-rooms.js";
 import { buildUserDataServices, readUserDataPositions, type UserDataServices } from "./app-user-data.js";
 import { buildSyncServices, readSyncStartPosition, usersSharingRoomWith, type SyncServices } from "./app-sync.js";
 import { buildPushServices, type PushServices } from "./app-push.js";
+import { buildSearchServices, type SearchServices } from "./app-search.js";
 import { WEBSOCKET_SYNC_FEATURE } from "./sync/websocket-sync.js";
 import type Koa from "koa";
 
@@ -69,6 +70,8 @@ export interface Homeserver {
   readonly sync: SyncServices;
   /** Push rules and unread notification counts (app-push.ts). */
   readonly push: PushServices;
+  /** Server-side search and its indexer (app-search.ts). */
+  readonly search: SearchServices;
   /** The koa app every listener serves. */
   readonly httpApp: Koa;
   /** Closes the database; listeners are the caller's. */
@@ -159,6 +162,8 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
   // Push actions commit with the events that lead to them (PushActionsWorker.stage).
   push.worker.attachTo(rooms.persister);
   await push.start();
+  const search = buildSearchServices(db, { notifier, rooms, logger });
+  await search.start();
   const sync = buildSyncServices({
     db,
     notifier,
@@ -194,7 +199,7 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
     },
   };
   const routes = [
-    ...clientRoutes({ versions: { versions: SUPPORTED_CLIENT_VERSIONS, unstableFeatures: { [WEBSOCKET_SYNC_FEATURE]: true } }, wellKnown, userData, accounts: accounts.routes, rooms: rooms.routes, sync: sync.routes, pushRules: push.routes, pushers: push.pushersRoutes }),
+    ...clientRoutes({ versions: { versions: SUPPORTED_CLIENT_VERSIONS, unstableFeatures: { [WEBSOCKET_SYNC_FEATURE]: true } }, wellKnown, userData, accounts: accounts.routes, rooms: rooms.routes, sync: sync.routes, pushRules: push.routes, search: search.routes, pushers: push.pushersRoutes }),
     ...(config.federation.enabled ? federationRoutes({ wellKnown, openId: accounts.openId }) : []),
     ...keyRoutes({
       serverKeys: {
@@ -221,10 +226,12 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
     rooms,
     sync,
     push,
+    search,
     httpApp,
     close: async () => {
       await rooms.persister.idle();
       await push.close();
+      await search.close();
       await redisBridge?.close();
       await tokenBridge?.close();
       await profileBridge?.close();

@@ -9,6 +9,7 @@ import type { PushRulesDeps } from "./push-rules.js";
 import { pushRulesRoutes } from "./push-rules-routes.js";
 import { pushersRoutes, type PushersDeps } from "./pushers.js";
 import { roomRoutes, type RoomRoutesDeps } from "./room-routes.js";
+import { searchRoutes, type SearchDeps } from "./search.js";
 import { userDataRoutes, type UserDataRoutesDeps } from "./user-data-routes.js";
 import { handleSync, type SyncDeps } from "./sync.js";
 import { handleGetVersions, type VersionsDeps } from "./versions.js";
@@ -26,6 +27,8 @@ export interface ClientRoutesDeps {
   readonly rooms?: RoomRoutesDeps;
   /** Push rules (push-rules-routes.ts). */
   readonly pushRules?: PushRulesDeps;
+  /** POST /search (search.ts). */
+  readonly search?: SearchDeps;
   /** Pushers and GET /notifications (pushers.ts). */
   readonly pushers?: PushersDeps;
 }
@@ -39,6 +42,7 @@ export function clientRoutes(deps: ClientRoutesDeps): Route[] {
     ...(deps.sync ? [route(sync, handleSync(deps.sync))] : []),
     ...(deps.rooms ? roomRoutes(deps.rooms) : []),
     ...(deps.pushRules ? pushRulesRoutes(deps.pushRules) : []),
+    ...(deps.search ? searchRoutes(deps.search) : []),
     ...(deps.pushers ? pushersRoutes(deps.pushers) : []),
   ];
 }

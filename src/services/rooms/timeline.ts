@@ -60,6 +60,16 @@ export interface ContextResponse {
   state: ClientEventJson[];
 }
 
+/** A search result's context (getEventsAround). */
+export interface EventsAround {
+  start: string;
+  end: string;
+  eventsBefore: ClientEventJson[];
+  eventsAfter: ClientEventJson[];
+  /** The last event of the window (the result itself when nothing follows it). */
+  lastEventId: string;
+}
+
 /** One direction's worth of visible events, and where the scan stopped. */
 interface Scan {
   events: VisibleEvent[];
@@ -132,6 +142,35 @@ export class RoomTimelineService {
       event: event!,
       events_after: eventsAfter,
       state,
+    };
+  }
+
+  /**
+   * The visible events around `eventId`, up to `beforeLimit` before and `afterLimit` after it,
+   * with the tokens either side: a search result's `context` (POST /search `event_context`).
+   * Null when the user cannot see the event.
+   */
+  async getEventsAround(userId: string, roomId: string, eventId: string, beforeLimit: number, afterLimit: number): Promise<EventsAround | null> {
+    const access = await this.deps.visibility.getRoomAccess(userId, roomId);
+    const target = await this.requireVisibleEvent(userId, roomId, eventId).catch(() => null);
+    if (target === null) return null;
+    const departure = await this.deps.positions.readLimit(access);
+    const cap = (n: number) => Math.min(Math.max(n, 0), MAX_MESSAGES_LIMIT);
+    const before = beforeLimit > 0
+      ? await this.scan(userId, roomId, positionBefore(target.row), "b", cap(beforeLimit), RoomEventFilter.ALL, null)
+      : { events: [], position: positionBefore(target.row), exhausted: false };
+    const after = afterLimit > 0
+      ? await this.scan(userId, roomId, positionAfter(target.row), "f", cap(afterLimit), RoomEventFilter.ALL, departure)
+      : { events: [], position: positionAfter(target.row), exhausted: false };
+    const serialize = (events: readonly VisibleEvent[]) =>
+      this.deps.serializer.serialize(events.map((e) => e.pdu), { stateBefore: new Map(events.map((e) => [e.pdu.eventId, e.stateBefore])) });
+    const [eventsBefore, eventsAfter] = await Promise.all([serialize(before.events), serialize(after.events)]);
+    return {
+      start: before.position.toString(),
+      end: after.position.toString(),
+      eventsBefore,
+      eventsAfter,
+      lastEventId: (after.events.at(-1)?.pdu ?? target.visible.pdu).eventId,
     };
   }
 
