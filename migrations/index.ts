@@ -39,8 +39,8 @@ import { CreateEventPushActions1763700500200 } from "./1763700500200-create-even
 import { AddUiAuthSessionFlows1763700600100 } from "./1763700600100-add-ui-auth-session-flows.js";
 import { CreateLoginTokens1763700600200 } from "./1763700600200-create-login-tokens.js";
 import { CreatePushers1763700600400 } from "./1763700600400-create-pushers.js";
-import { CreateOpenIdTokens1763700600700 } from "./1763700600700-create-openid-tokens.js";
 import { CreateEventSearch1763700600500 } from "./1763700600500-create-event-search.js";
+import { CreateOpenIdTokens1763700600700 } from "./1763700600700-create-openid-tokens.js";
 
 export const migrations = [
   CreateUsers1763700001000,
@@ -80,6 +80,6 @@ export const migrations = [
   AddUiAuthSessionFlows1763700600100,
   CreateLoginTokens1763700600200,
   CreatePushers1763700600400,
-  CreateOpenIdTokens1763700600700,
   CreateEventSearch1763700600500,
+  CreateOpenIdTokens1763700600700,
 ];

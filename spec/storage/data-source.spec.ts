@@ -13,8 +13,8 @@ import { rejection } from "./rejection.js";
 import { closeTestDatabase, tempDatabasePath, testEngines, withAllDatabases } from "../helpers/with-all-databases.js";
 
 const TABLES = [
-  "access_tokens", "account_data", "current_state", "devices", "event_auth_edges", "event_edges", "event_push_actions", "event_state_groups",
-  "event_txn_ids", "events", "forgotten_rooms", "forward_extremities", "login_tokens", "presence", "profile_fields", "push_rules", "receipts",
+  "access_tokens", "account_data", "current_state", "devices", "event_auth_edges", "event_edges", "event_push_actions", "event_search", "event_state_groups",
+  "event_txn_ids", "events", "forgotten_rooms", "forward_extremities", "login_tokens", "openid_tokens", "presence", "profile_fields", "push_rules", "pushers", "receipts",
   "refresh_tokens", "registration_tokens", "remote_server_keys", "room_aliases", "room_memberships", "rooms",
   "server_signing_keys", "state_group_entries", "state_groups", "stream_positions", "ui_auth_sessions", "user_filters", "users",
 ];
@@ -23,7 +23,10 @@ async function tableNames(db: HearthDataSource): Promise<string[]> {
   const rows: { name: string }[] = db.options.type === "postgres"
     ? await db.query("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()")
     : await db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
-  return rows.map((row) => row.name).filter((name) => name !== "migrations").sort();
+  // SQLite keeps a virtual table's data in shadow tables named after it (FTS5: `<name>_data`, …).
+  const virtual: { name: string }[] = db.options.type === "postgres" ? [] : await db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'");
+  const shadow = (name: string): boolean => virtual.some((v) => name.startsWith(`${v.name}_`));
+  return rows.map((row) => row.name).filter((name) => name !== "migrations" && !shadow(name)).sort();
 }
 
 describe("openDatabase [sqlite]", () => {
