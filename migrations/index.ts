@@ -38,6 +38,7 @@ import { CreatePushRules1763700500100 } from "./1763700500100-create-push-rules.
 import { CreateEventPushActions1763700500200 } from "./1763700500200-create-event-push-actions.js";
 import { AddUiAuthSessionFlows1763700600100 } from "./1763700600100-add-ui-auth-session-flows.js";
 import { CreateLoginTokens1763700600200 } from "./1763700600200-create-login-tokens.js";
+import { CreateEventRelations1763700600300 } from "./1763700600300-create-event-relations.js";
 import { CreatePushers1763700600400 } from "./1763700600400-create-pushers.js";
 import { CreateEventSearch1763700600500 } from "./1763700600500-create-event-search.js";
 import { CreateOpenIdTokens1763700600700 } from "./1763700600700-create-openid-tokens.js";
@@ -79,6 +80,7 @@ export const migrations = [
   CreateEventPushActions1763700500200,
   AddUiAuthSessionFlows1763700600100,
   CreateLoginTokens1763700600200,
+  CreateEventRelations1763700600300,
   CreatePushers1763700600400,
   CreateEventSearch1763700600500,
   CreateOpenIdTokens1763700600700,
