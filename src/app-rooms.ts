@@ -11,6 +11,7 @@ import type { RoomRoutesDeps } from "./api/client/room-routes.js";
 import type { SigningKey } from "./crypto/signing-key.js";
 import type { AppserviceRegistry } from "./services/appservices/appservice-registry.js";
 import { AliasService } from "./services/rooms/alias-service.js";
+import { BundledAggregations } from "./services/rooms/bundled-aggregations.js";
 import { RoomDirectoryService } from "./services/rooms/directory.js";
 import { EventPersister } from "./services/rooms/event-persister.js";
 import type { Clock, EventPersisterOptions, EventPersisterStores } from "./services/rooms/event-persister-types.js";
@@ -21,6 +22,7 @@ import { RoomCreationService } from "./services/rooms/room-creation.js";
 import { RoomEventSerializer } from "./services/rooms/room-event-serializer.js";
 import { RoomEventsService } from "./services/rooms/room-events.js";
 import { RoomPositions } from "./services/rooms/room-positions.js";
+import { RoomRelationsService } from "./services/rooms/relations.js";
 import { RoomStateView } from "./services/rooms/room-state-view.js";
 import { RoomSummaryService } from "./services/rooms/room-summary.js";
 import { SpaceHierarchyService } from "./services/rooms/space-hierarchy.js";
@@ -31,6 +33,7 @@ import { RoomVisibility } from "./services/rooms/visibility.js";
 import type { HearthDataSource } from "./storage/data-source.js";
 import { CurrentStateStore } from "./storage/stores/current-state-store.js";
 import { EventGraphStore } from "./storage/stores/event-graph-store.js";
+import { EventRelationsStore } from "./storage/stores/event-relations-store.js";
 import { EventTxnIdsStore } from "./storage/stores/event-txn-ids-store.js";
 import { EventsStore } from "./storage/stores/events-store.js";
 import { ForgottenRoomsStore } from "./storage/stores/forgotten-rooms-store.js";
@@ -59,6 +62,8 @@ export interface RoomServices {
   readonly persister: EventPersister;
   readonly visibility: RoomVisibility;
   readonly serializer: RoomEventSerializer;
+  /** Bundled aggregations (`unsigned.m.relations`), for /sync too. */
+  readonly aggregations: BundledAggregations;
   readonly creation: RoomCreationService;
   readonly membership: MembershipService;
   readonly events: RoomEventsService;
@@ -95,8 +100,11 @@ export function buildRoomServices(db: HearthDataSource, options: RoomServicesOpt
   });
   const forgottenStore = new ForgottenRoomsStore(db);
   const visibility = new RoomVisibility({ reader: persister, state: stores.state, memberships: stores.currentState, forgotten: forgottenStore });
-  const serializer = new RoomEventSerializer({ reader: persister, events: stores.events, clock });
+  const relationsStore = new EventRelationsStore(db);
+  const aggregations = new BundledAggregations({ relations: relationsStore, reader: persister });
+  const serializer = new RoomEventSerializer({ reader: persister, events: stores.events, clock, aggregations });
   const positions = new RoomPositions(stores.events);
+  const relations = new RoomRelationsService({ reader: persister, events: stores.events, relations: relationsStore, positions, visibility, serializer });
 
   const aliases = new AliasService({
     db,
@@ -127,6 +135,7 @@ export function buildRoomServices(db: HearthDataSource, options: RoomServicesOpt
     persister,
     visibility,
     serializer,
+    aggregations,
     creation,
     membership,
     events,
@@ -147,6 +156,7 @@ export function buildRoomServices(db: HearthDataSource, options: RoomServicesOpt
       directory,
       upgrade,
       userDirectory,
+      relations,
       spaces,
       summary: { summaries, aliases },
     },

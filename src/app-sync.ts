@@ -28,6 +28,7 @@ export interface SyncRoomEngine {
   stateStore?: SyncComponentsDeps["stateStore"];
   roomVersion?: (roomId: string) => Promise<RoomVersionRules | null>;
   forgottenRooms?: SyncComponentsDeps["forgottenRooms"];
+  aggregations?: SyncComponentsDeps["aggregations"];
   /** The writer's committed events, taken into sync's caches as they commit (see rememberCommitted). */
   committedEvents?: { onCommitted(listener: (events: readonly CommittedSyncEvent[]) => void): unknown };
   /** `send` and `state` of the WebSocket protocol. */
@@ -95,6 +96,7 @@ export function buildSyncServices(deps: SyncServicesDeps): SyncServices {
     accountData: userData.accountData,
     presence: userData.presence,
     forgottenRooms: rooms.forgottenRooms,
+    aggregations: rooms.aggregations,
     unreadCounts: deps.unreadCounts,
   });
   rooms.committedEvents?.onCommitted((events) => components.rememberCommitted(events));

@@ -176,6 +176,7 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
       roomVersion: (roomId) => rooms.persister.getRoomVersion(roomId),
       committedEvents: rooms.persister,
       forgottenRooms: (userId) => rooms.forget.getForgottenRooms(userId),
+      aggregations: rooms.aggregations,
       sendMessage: (sender, roomId, type, content, txn) => rooms.events.sendMessage(sender, roomId, type, content, txn),
       sendStateEvent: (sender, roomId, type, stateKey, content) => rooms.events.sendStateEvent(sender, roomId, type, stateKey, content),
     },

@@ -7,12 +7,15 @@
  * unsigned: `age`; `transaction_id` "if the client being given the event is the same one which
  * sent it"; `membership`, the syncing user's membership at the event (v1.11, MSC4115);
  * `prev_content` and `replaces_state` for state events whose previous state event the caller
- * knows; `redacted_because` on redacted events.
+ * knows; `redacted_because` on redacted events; `m.relations`, the bundled aggregations the caller
+ * read (services/rooms/bundled-aggregations.ts), their events in the same form.
  */
 import type { SyncEventJson } from "../matrix/endpoints/client/sync.js";
 import type { ClientEventJson, JsonObject, PduJson } from "../matrix/pdu-json.js";
 import { toClientEvent } from "../room/client-event.js";
+import type { Pdu } from "../room/pdu.js";
 import { redactClientEvent } from "../room/redaction.js";
+import { bundleJson, type EventBundle } from "../services/rooms/bundled-aggregations.js";
 import type { SyncFilter } from "./filters.js";
 import type { SyncEvent } from "./sync-event-cache.js";
 
@@ -23,6 +26,8 @@ export interface EventSerializerOptions {
   readonly now: number;
   /** Redaction events by event ID, for `redacted_because` (missing ones are left out). */
   readonly redactions: ReadonlyMap<string, SyncEvent>;
+  /** Bundled aggregations by event ID (events without are absent). */
+  readonly bundles?: ReadonlyMap<string, EventBundle>;
 }
 
 /** Per-event extras that depend on where the event is served. */
@@ -40,6 +45,9 @@ export class EventSerializer {
     const { filter } = this.options;
     const unsigned = this.unsigned(event, extras);
     const pdu = event.pdu;
+    const bundle = this.options.bundles?.get(pdu.eventId);
+    const relations = bundle === undefined ? undefined : bundleJson(bundle, (bundled, own) => this.bundled(bundled, own));
+    if (relations !== undefined) unsigned["m.relations"] = relations;
     let out: ClientEventJson | PduJson;
     if (event.redactedBy !== null) {
       const because = this.options.redactions.get(event.redactedBy);
@@ -50,6 +58,8 @@ export class EventSerializer {
         out = redacted;
       } else {
         out = redactClientEvent(this.client(event, unsigned), pdu.rules, redactedBecause);
+        // Threads and references stay bundled with a redacted event (only m.replace is dropped).
+        if (relations !== undefined) out.unsigned = { ...out.unsigned, "m.relations": relations };
       }
     } else {
       if (extras.replaces !== undefined) {
@@ -61,6 +71,13 @@ export class EventSerializer {
       out = filter.eventFormat === "federation" ? toClientEvent(pdu, { format: "federation", unsigned }) : this.client(event, unsigned);
     }
     return filter.applyEventFields(out);
+  }
+
+  /** An event of a bundled aggregation, in the client format /sync serves. */
+  private bundled(pdu: Pdu, relations: JsonObject | null): JsonObject {
+    const unsigned: JsonObject = { age: Math.max(0, this.options.now - pdu.originServerTs) };
+    if (relations !== null) unsigned["m.relations"] = relations;
+    return toClientEvent(pdu, { includeRoomId: false, unsigned }) as unknown as JsonObject;
   }
 
   private client(event: SyncEvent, unsigned: JsonObject): ClientEventJson {

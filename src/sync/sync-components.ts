@@ -13,7 +13,7 @@ import type { SyncFilterOptions } from "./filters.js";
 import type { Notifier } from "./notifier.js";
 import { AccountDataStreamProvider, type AccountDataSource } from "./streams/account-data-stream.js";
 import { DeviceListStreamProvider, type DeviceListSource } from "./streams/device-list-stream.js";
-import { PduStreamProvider } from "./streams/pdu-stream.js";
+import { PduStreamProvider, type PduStreamDeps } from "./streams/pdu-stream.js";
 import { PresenceStreamProvider, type PresenceSource } from "./streams/presence-stream.js";
 import { ReceiptStreamProvider, type ReceiptSource } from "./streams/receipt-stream.js";
 import { RoomSummaries } from "./streams/room-summaries.js";
@@ -46,6 +46,8 @@ export interface SyncComponentsDeps {
   toDevice?: ToDeviceSource;
   deviceLists?: DeviceListSource;
   forgottenRooms?: (userId: string) => Promise<ReadonlyMap<string, string>>;
+  /** Bundled aggregations of limited timelines (the room engine's); none without. */
+  aggregations?: PduStreamDeps["aggregations"];
   /** Unread notification counts (push); without them every room's counts are 0. */
   unreadCounts?: UnreadCountsSource;
   now?: () => number;
@@ -90,6 +92,7 @@ export function createSyncComponents(deps: SyncComponentsDeps): SyncComponents {
     summaries: new RoomSummaries({ state, events, store }),
     lazyMembers: new LazyMemberCache(),
     forgottenRooms: deps.forgottenRooms,
+    aggregations: deps.aggregations,
   });
   const providers: StreamProvider[] = [];
   if (deps.typing) providers.push(new TypingStreamProvider(deps.typing));

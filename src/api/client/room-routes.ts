@@ -31,6 +31,7 @@ import { getRoomSummary } from "../../matrix/endpoints/client/room-summary.js";
 import { getSpaceHierarchy } from "../../matrix/endpoints/client/space-hierarchy.js";
 import { route, type Route } from "../../http/route.js";
 import { handleCreateRoom, type CreateRoomDeps } from "./create-room.js";
+import { relationsRoutes, type RelationsDeps } from "./relations.js";
 import { handleDeleteRoomAlias, handleGetLocalAliases, handleGetRoomIdByAlias, handleSetRoomAlias, type DirectoryDeps } from "./directory.js";
 import {
   handleBan,
@@ -70,6 +71,8 @@ export interface RoomRoutesDeps {
   readonly directory: RoomDirectoryDeps;
   readonly upgrade: RoomUpgradeDeps;
   readonly userDirectory: UserDirectoryDeps;
+  /** `/relations` and `/threads` (relations.ts). */
+  readonly relations?: RelationsDeps;
   readonly spaces: SpaceHierarchyDeps;
   readonly summary: RoomSummaryDeps;
 }
@@ -109,6 +112,7 @@ export function roomRoutes(deps: RoomRoutesDeps): Route[] {
     route(queryPublicRooms, handleQueryPublicRooms(deps.directory)),
     route(upgradeRoom, handleUpgradeRoom(deps.upgrade)),
     route(searchUserDirectory, handleSearchUserDirectory(deps.userDirectory)),
+    ...(deps.relations ? relationsRoutes(deps.relations) : []),
     route(getSpaceHierarchy, handleGetSpaceHierarchy(deps.spaces)),
     route(getRoomSummary, handleGetRoomSummary(deps.summary)),
   ];

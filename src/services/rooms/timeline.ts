@@ -101,7 +101,7 @@ export class RoomTimelineService {
 
     const scan = await this.scan(userId, roomId, from, req.dir, limit, filter, to);
     const pdus = scan.events.map((e) => e.pdu);
-    const response: MessagesResponse = { start, chunk: await this.serialize(scan.events) };
+    const response: MessagesResponse = { start, chunk: await this.serialize(scan.events, userId) };
     if (!scan.exhausted) response.end = scan.position.toString();
     if (filter.lazyLoadMembers && scan.events.length > 0) {
       response.state = await this.senderMembers(scan.events[0]!.stateBefore, pdus, RoomEventFilter.ALL);
@@ -129,12 +129,14 @@ export class RoomTimelineService {
     const last = after.events.at(-1)?.pdu ?? target.visible.pdu;
     const stateIds = (await this.deps.reader.getStateAfter(last.eventId)) ?? new Map<string, string>();
     const timeline = [...before.events.map((e) => e.pdu), target.visible.pdu, ...after.events.map((e) => e.pdu)];
-    const [eventsBefore, [event], eventsAfter, state] = await Promise.all([
-      this.serialize(before.events),
-      this.serialize([target.visible]),
-      this.serialize(after.events),
+    // One serialization (one read of bundled aggregations) for the three parts.
+    const [served, state] = await Promise.all([
+      this.serialize([...before.events, target.visible, ...after.events], userId),
       filter.lazyLoadMembers ? this.senderMembers(stateIds, timeline, filter, true) : this.stateEvents(stateIds, filter),
     ]);
+    const eventsBefore = served.slice(0, before.events.length);
+    const event = served[before.events.length];
+    const eventsAfter = served.slice(before.events.length + 1);
     return {
       start: before.position.toString(),
       end: after.position.toString(),
@@ -179,7 +181,7 @@ export class RoomTimelineService {
     const access = await this.deps.visibility.getRoomAccess(userId, roomId);
     if (access.forgotten) throw notFound();
     const { visible } = await this.requireVisibleEvent(userId, roomId, eventId);
-    return (await this.serialize([visible]))[0]!;
+    return (await this.serialize([visible], userId))[0]!;
   }
 
   /** `GET /_matrix/client/v1/rooms/{roomId}/timestamp_to_event`. */
@@ -257,9 +259,10 @@ export class RoomTimelineService {
     return { row, visible };
   }
 
-  private serialize(events: readonly VisibleEvent[]): Promise<ClientEventJson[]> {
+  /** Served to `userId`: with the bundled aggregations they see. */
+  private serialize(events: readonly VisibleEvent[], userId?: string): Promise<ClientEventJson[]> {
     const stateBefore = new Map(events.map((e) => [e.pdu.eventId, e.stateBefore]));
-    return this.deps.serializer.serialize(events.map((e) => e.pdu), { stateBefore });
+    return this.deps.serializer.serialize(events.map((e) => e.pdu), { stateBefore, bundleFor: userId });
   }
 
   /**

@@ -14,6 +14,7 @@ import type { JoinedRoomJson, LeftRoomJson, SyncEventJson, TimelineJson } from "
 import type { StrippedStateJson } from "../../matrix/pdu-json.js";
 import { isJsonObject } from "../../room/is-json-object.js";
 import { stateMapKey } from "../../room/state-map.js";
+import type { BundledAggregations, EventBundle } from "../../services/rooms/bundled-aggregations.js";
 import type { MembershipRow, SyncStore } from "../../storage/stores/sync-store.js";
 import { TopologyToken } from "../topology-token.js";
 import { EventSerializer } from "../sync-client-events.js";
@@ -37,6 +38,8 @@ export interface PduStreamDeps {
   lazyMembers: LazyMemberCache;
   /** Rooms the user forgot: room ID → the membership event forgotten at. Default: none. */
   forgottenRooms?: (userId: string) => Promise<ReadonlyMap<string, string>>;
+  /** Bundled aggregations of limited timelines. Default: none. */
+  aggregations?: Pick<BundledAggregations, "bundle">;
 }
 
 /** Types whose change alters a room's summary. */
@@ -112,7 +115,8 @@ export class PduStreamProvider implements StreamProvider {
     for (const event of loaded.values()) note(event);
     const redactions = await this.deps.events.getMany(redactionIds);
 
-    const serializer = new EventSerializer({ userId: request.userId, deviceId: request.deviceId, filter: request.filter, now: ctx.now, redactions });
+    const bundles = await this.bundles(request.userId, rooms);
+    const serializer = new EventSerializer({ userId: request.userId, deviceId: request.deviceId, filter: request.filter, now: ctx.now, redactions, bundles });
     for (const room of rooms) this.writeRoom(ctx, room, loaded, serializer);
     this.writeStripped(ctx, plans.invites, loaded, "invite_room_state");
     this.writeStripped(ctx, plans.knocks, loaded, "knock_room_state");
@@ -129,6 +133,26 @@ export class PduStreamProvider implements StreamProvider {
       if (plan.after === null) newlyJoined.add(plan.roomId);
     }
     ctx.rooms = { joined, newlyJoined, left };
+  }
+
+  /**
+   * Bundled aggregations of the timeline events of limited timelines, in one read: "`GET /sync`
+   * when the relevant section has a `limited` value of `true`" (the client saw the rest arrive).
+   * https://spec.matrix.org/v1.19/client-server-api/#aggregations-of-child-events
+   */
+  private async bundles(userId: string, rooms: readonly RoomWork[]): Promise<ReadonlyMap<string, EventBundle>> {
+    const aggregations = this.deps.aggregations;
+    if (aggregations === undefined) return new Map();
+    const pdus = [];
+    const redacted = new Set<string>();
+    for (const room of rooms) {
+      if (!room.timeline.limited) continue;
+      for (const event of room.timeline.events) {
+        pdus.push(event.pdu);
+        if (event.redactedBy !== null) redacted.add(event.pdu.eventId);
+      }
+    }
+    return pdus.length === 0 ? new Map() : aggregations.bundle(userId, pdus, redacted);
   }
 
   /** The states each room's sections start from, end at and (for a delta) compare with. */
