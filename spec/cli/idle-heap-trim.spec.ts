@@ -138,5 +138,25 @@ describe("IdleHeapTrim", () => {
       expect(grown, "the churn grew it").to.be.greaterThan(4 * MIB);
       expect(trimmed).to.be.at.most(2 * MIB);
     });
+
+    it("the full collection frees the old generation's garbage", async () => {
+      const trim = pathToFileURL(join(import.meta.dirname, "..", "..", "src", "cli", "idle-heap-trim.ts")).href;
+      const script = [
+        `import { getHeapSpaceStatistics } from "node:v8";`,
+        `const { collectGarbage } = await import(${JSON.stringify(trim)});`,
+        `const oldGeneration = () => getHeapSpaceStatistics().find((s) => s.space_name === "old_space").space_used_size;`,
+        // Objects that survive two young collections are promoted to the old generation.
+        `let kept = Array.from({ length: 200_000 }, (_, i) => ({ i, text: "item " + i }));`,
+        `collectGarbage("young");`,
+        `collectGarbage("young");`,
+        `kept = null;`,
+        `const before = oldGeneration();`,
+        `collectGarbage("full");`,
+        `process.stdout.write(JSON.stringify({ before, after: oldGeneration() }));`,
+      ].join("\n");
+      const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script]);
+      const { before, after } = JSON.parse(stdout) as { before: number; after: number };
+      expect(before - after, `old generation ${before} -> ${after} bytes`).to.be.greaterThan(8 * MIB);
+    });
   });
 });

@@ -12,8 +12,9 @@
  *    closes V8's current allocation sample, so that the burst is not averaged into the rate the
  *    next collection sees.
  * 3. After TRIM_AFTER_QUIET_MS of quiet since then (more than V8's 5-second window), a full,
- *    compacting collection (V8's "last resort" flavour): V8 shrinks the young generation back to
- *    its initial size and releases the old generation's free pages.
+ *    compacting collection: V8 shrinks the young generation back to its initial size, and the
+ *    old generation's garbage (what the burst left there: ~5 MiB after the memory benchmark's
+ *    workload) is freed and its emptied pages released.
  *
  * So a burst's memory is back about 7–8 s after it ends (the memory benchmark: ~60 MiB less
  * resident). A trim costs one full collection (tens of ms for that benchmark's heap) per quiet
@@ -102,7 +103,13 @@ export class IdleHeapTrim {
   }
 }
 
-type GcFunction = (options: { type: "minor" | "major"; execution: "sync"; flavor?: "regular" | "last-resort" }) => void;
+/**
+ * V8's gc(). Called with no argument it is a full, synchronous collection on every V8 Node runs.
+ * An options object is not portable: on Node 20 (V8 11.3) any object argument runs a scavenge
+ * (--trace-gc), as the old `gc(true)` does, so `{ type: "major", flavor: "last-resort" }` left
+ * the old generation's garbage in place (~5 MiB after the memory benchmark's workload).
+ */
+type GcFunction = (options?: { type: "minor"; execution: "sync" }) => void;
 
 let gcFunction: GcFunction | null = null;
 
@@ -112,13 +119,14 @@ export function collectGarbage(kind: Collection): void {
     setFlagsFromString("--expose-gc");
     gcFunction = runInNewContext("gc") as GcFunction;
   }
+  // Young: the options object on newer V8s, the old `gc(true)` meaning on Node 20's.
   if (kind === "young") gcFunction({ type: "minor", execution: "sync" });
   else {
     // Every page with free space is evacuated, not only V8's pick of the most fragmented ones:
     // this collection runs once per quiet period, and what it leaves is what stays resident.
     setFlagsFromString("--compact-on-every-full-gc");
     try {
-      gcFunction({ type: "major", execution: "sync", flavor: "last-resort" });
+      gcFunction();
     } finally {
       setFlagsFromString("--no-compact-on-every-full-gc");
     }
