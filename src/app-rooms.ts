@@ -88,6 +88,7 @@ export function buildRoomServices(db: HearthDataSource, options: RoomServicesOpt
     currentState: new CurrentStateStore(db),
     rooms: new RoomsStore(db),
     txnIds: new EventTxnIdsStore(db),
+    relations: new EventRelationsStore(db),
   };
   const persister = new EventPersister({
     db,
@@ -100,11 +101,10 @@ export function buildRoomServices(db: HearthDataSource, options: RoomServicesOpt
   });
   const forgottenStore = new ForgottenRoomsStore(db);
   const visibility = new RoomVisibility({ reader: persister, state: stores.state, memberships: stores.currentState, forgotten: forgottenStore });
-  const relationsStore = new EventRelationsStore(db);
-  const aggregations = new BundledAggregations({ relations: relationsStore, reader: persister });
+  const aggregations = new BundledAggregations({ relations: stores.relations, reader: persister });
   const serializer = new RoomEventSerializer({ reader: persister, events: stores.events, clock, aggregations });
   const positions = new RoomPositions(stores.events);
-  const relations = new RoomRelationsService({ reader: persister, events: stores.events, relations: relationsStore, positions, visibility, serializer });
+  const relations = new RoomRelationsService({ reader: persister, events: stores.events, relations: stores.relations, positions, visibility, serializer });
 
   const aliases = new AliasService({
     db,

@@ -10,6 +10,7 @@ import type { JsonObject } from "../../../src/matrix/pdu-json.js";
 import type { EventPersisterOptions, EventPersisterStores, VerifiedKeyLookup } from "../../../src/services/rooms/event-persister-types.js";
 import { CurrentStateStore } from "../../../src/storage/stores/current-state-store.js";
 import { EventGraphStore } from "../../../src/storage/stores/event-graph-store.js";
+import { EventRelationsStore } from "../../../src/storage/stores/event-relations-store.js";
 import { EventTxnIdsStore } from "../../../src/storage/stores/event-txn-ids-store.js";
 import { EventsStore } from "../../../src/storage/stores/events-store.js";
 import { RoomsStore } from "../../../src/storage/stores/rooms-store.js";
@@ -42,6 +43,7 @@ export function makeStores(db: DataSource): EventPersisterStores {
     currentState: new CurrentStateStore(db),
     rooms: new RoomsStore(db),
     txnIds: new EventTxnIdsStore(db),
+    relations: new EventRelationsStore(db),
   };
 }
 

@@ -8,7 +8,6 @@
 import type { EntityManager } from "typeorm";
 import type { Pdu } from "../../room/pdu.js";
 import { parseStateMapKey } from "../../room/state-map.js";
-import { EventRelationsStore } from "../../storage/stores/event-relations-store.js";
 import type { RoomRow } from "../../storage/stores/rooms-store.js";
 import type { NewEventStateGroups } from "../../storage/stores/state-store.js";
 import type { EventPersisterStores } from "./event-persister-types.js";
@@ -139,10 +138,9 @@ export class EventBatch {
       }));
     await stores.currentState.insertRoomMemberships(tx, memberships);
     // Relations are readable as soon as the send returns; a redacted event is no longer a relation.
-    const relations = new EventRelationsStore(tx.connection);
-    await relations.insertEventRelations(tx, relationRowsOf(this.events));
+    await stores.relations.insertEventRelations(tx, relationRowsOf(this.events));
     for (const { eventId, redactedBy } of this.redactions) await stores.events.updateEventRedactedBy(tx, eventId, redactedBy);
-    await relations.deleteEventRelations(tx, this.redactions.map((r) => r.eventId));
+    await stores.relations.deleteEventRelations(tx, this.redactions.map((r) => r.eventId));
     const txns = [];
     for (const e of this.events) if (e.txn) txns.push({ ...e.txn, eventId: e.pdu.eventId, createdTs: e.pdu.originServerTs });
     await stores.txnIds.insertEventTxnIds(tx, txns);

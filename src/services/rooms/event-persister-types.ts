@@ -8,6 +8,7 @@ import type { JsonObject, PduJson } from "../../matrix/pdu-json.js";
 import type { Pdu } from "../../room/pdu.js";
 import type { CurrentStateStore } from "../../storage/stores/current-state-store.js";
 import type { EventGraphStore } from "../../storage/stores/event-graph-store.js";
+import type { EventRelationsStore } from "../../storage/stores/event-relations-store.js";
 import type { EventTxnIdsStore } from "../../storage/stores/event-txn-ids-store.js";
 import type { EventsStore } from "../../storage/stores/events-store.js";
 import type { RoomsStore } from "../../storage/stores/rooms-store.js";
@@ -27,6 +28,8 @@ export interface EventPersisterStores {
   currentState: CurrentStateStore;
   rooms: RoomsStore;
   txnIds: EventTxnIdsStore;
+  /** Relations (m.relates_to), written with their events. */
+  relations: EventRelationsStore;
 }
 
 export interface EventPersisterOptions {
