@@ -13,6 +13,14 @@ withAllDatabases("StreamPositionsStore", (getDb) => {
     expect(await store.selectStreamPosition("s")).to.equal(-2);
   });
 
+  it("advances a follower's position forward only", async () => {
+    const store = new StreamPositionsStore(getDb());
+    await runInTransaction(getDb(), (tx) => store.advanceStreamPosition(tx, "follower", 4));
+    await runInTransaction(getDb(), (tx) => store.advanceStreamPosition(tx, "follower", 9));
+    await runInTransaction(getDb(), (tx) => store.advanceStreamPosition(tx, "follower", 6));
+    expect(await store.selectStreamPosition("follower")).to.equal(9);
+  });
+
   it("hands concurrent transactions distinct values", async () => {
     const store = new StreamPositionsStore(getDb());
     const values = await Promise.all(Array.from({ length: 20 }, () => runInTransaction(getDb(), (tx) => store.updateStreamPositionBy(tx, "s", 1))));

@@ -7,6 +7,7 @@
 import type { EntityManager } from "typeorm";
 import { toNumber } from "../dialect.js";
 import { BaseStore } from "./base-store.js";
+import { StreamPositionsStore } from "./stream-positions-store.js";
 
 /** The stream_positions counter of the push actions worker. */
 export const PUSH_ACTIONS_STREAM = "event_push_actions";
@@ -85,6 +86,8 @@ const RANGES_PER_STATEMENT = 200;
 const MARKS_PER_STATEMENT = 200;
 
 export class EventPushActionsStore extends BaseStore {
+  private readonly positions = new StreamPositionsStore(this.db);
+
   async insertPushActions(tx: EntityManager, rows: readonly PushActionRow[]): Promise<void> {
     await this.d.insertMany(
       tx,
@@ -245,12 +248,7 @@ export class EventPushActionsStore extends BaseStore {
   }
 
   /** Moves the worker's position forward to `position` (never back). */
-  async updateProcessedPosition(tx: EntityManager, position: number): Promise<void> {
-    await this.d.execute(
-      tx,
-      `INSERT INTO stream_positions (stream_name, position) VALUES (?, ?)
-       ON CONFLICT (stream_name) DO UPDATE SET position = excluded.position WHERE stream_positions.position < excluded.position`,
-      [PUSH_ACTIONS_STREAM, position],
-    );
+  updateProcessedPosition(tx: EntityManager, position: number): Promise<void> {
+    return this.positions.advanceStreamPosition(tx, PUSH_ACTIONS_STREAM, position);
   }
 }

@@ -10,6 +10,7 @@
 import type { EntityManager } from "typeorm";
 import { toNumber } from "../dialect.js";
 import { BaseStore } from "./base-store.js";
+import { StreamPositionsStore } from "./stream-positions-store.js";
 
 /** The stream_positions counter of the search indexer. */
 export const EVENT_SEARCH_STREAM = "event_search";
@@ -66,6 +67,8 @@ export interface SearchPage {
 }
 
 export class EventSearchStore extends BaseStore {
+  private readonly positions = new StreamPositionsStore(this.db);
+
   /** Visible events of SEARCHABLE_TYPES with `after < stream_ordering <= upTo`, oldest first, at most `limit`. */
   async selectEventsToIndex(after: number, upTo: number, limit: number, em: EntityManager = this.reader): Promise<SearchSourceRow[]> {
     const rows = await this.d.query<{
@@ -181,18 +184,12 @@ export class EventSearchStore extends BaseStore {
   }
 
   /** How far the indexer got (a stream ordering); 0 before its first batch, so that it indexes what is stored. */
-  async selectIndexedPosition(em: EntityManager = this.reader): Promise<number> {
-    const rows = await this.d.query<{ position: unknown }>(em, "SELECT position FROM stream_positions WHERE stream_name = ?", [EVENT_SEARCH_STREAM]);
-    return rows.length === 0 ? 0 : toNumber(rows[0]!.position);
+  selectIndexedPosition(em: EntityManager = this.reader): Promise<number> {
+    return this.positions.selectStreamPosition(EVENT_SEARCH_STREAM, em);
   }
 
   /** Moves the indexer's position forward to `position` (never back). */
-  async updateIndexedPosition(tx: EntityManager, position: number): Promise<void> {
-    await this.d.execute(
-      tx,
-      `INSERT INTO stream_positions (stream_name, position) VALUES (?, ?)
-       ON CONFLICT (stream_name) DO UPDATE SET position = excluded.position WHERE stream_positions.position < excluded.position`,
-      [EVENT_SEARCH_STREAM, position],
-    );
+  updateIndexedPosition(tx: EntityManager, position: number): Promise<void> {
+    return this.positions.advanceStreamPosition(tx, EVENT_SEARCH_STREAM, position);
   }
 }

@@ -22,6 +22,19 @@ export class StreamPositionsStore extends BaseStore {
     return toNumber(rows[0]?.position);
   }
 
+  /**
+   * Moves the counter forward to `position`, never back: the position a follower of the events
+   * stream (push actions, search) has processed up to, written with what it processed.
+   */
+  async advanceStreamPosition(tx: EntityManager, streamName: string, position: number): Promise<void> {
+    await this.d.execute(
+      tx,
+      `INSERT INTO stream_positions (stream_name, position) VALUES (?, ?)
+       ON CONFLICT (stream_name) DO UPDATE SET position = excluded.position WHERE stream_positions.position < excluded.position`,
+      [streamName, position],
+    );
+  }
+
   /** The counter's value; 0 if it never moved. */
   async selectStreamPosition(streamName: string, em: EntityManager = this.reader): Promise<number> {
     const rows = await this.d.query<{ position: unknown }>(em, "SELECT position FROM stream_positions WHERE stream_name = ?", [streamName]);
