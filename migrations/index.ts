@@ -42,6 +42,7 @@ import { CreateEventRelations1763700600300 } from "./1763700600300-create-event-
 import { CreatePushers1763700600400 } from "./1763700600400-create-pushers.js";
 import { CreateEventSearch1763700600500 } from "./1763700600500-create-event-search.js";
 import { CreateOpenIdTokens1763700600700 } from "./1763700600700-create-openid-tokens.js";
+import { CreateContentReports1763700600800 } from "./1763700600800-create-content-reports.js";
 
 export const migrations = [
   CreateUsers1763700001000,
@@ -84,4 +85,5 @@ export const migrations = [
   CreatePushers1763700600400,
   CreateEventSearch1763700600500,
   CreateOpenIdTokens1763700600700,
+  CreateContentReports1763700600800,
 ];

@@ -34,6 +34,7 @@ import { buildUserDataServices, readUserDataPositions, type UserDataServices } f
 import { buildSyncServices, readSyncStartPosition, usersSharingRoomWith, type SyncServices } from "./app-sync.js";
 import { buildPushServices, type PushServices } from "./app-push.js";
 import { buildSearchServices, type SearchServices } from "./app-search.js";
+import { buildReportArchive, buildReportServices } from "./app-reports.js";
 import { WEBSOCKET_SYNC_FEATURE } from "./sync/websocket-sync.js";
 import type Koa from "koa";
 
@@ -164,6 +165,12 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
   await push.start();
   const search = buildSearchServices(db, { notifier, rooms, logger });
   await search.start();
+  const reports = buildReportServices(db, {
+    serverName: config.server_name,
+    rooms,
+    userExists: async (userId) => (await users.getUser(userId)) !== null,
+    isServerAdmin: async (userId) => (await users.getUser(userId))?.isAdmin === true,
+  });
   const sync = buildSyncServices({
     db,
     notifier,
@@ -200,7 +207,7 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
     },
   };
   const routes = [
-    ...clientRoutes({ versions: { versions: SUPPORTED_CLIENT_VERSIONS, unstableFeatures: { [WEBSOCKET_SYNC_FEATURE]: true } }, wellKnown, userData, accounts: accounts.routes, rooms: rooms.routes, sync: sync.routes, pushRules: push.routes, search: search.routes, pushers: push.pushersRoutes }),
+    ...clientRoutes({ versions: { versions: SUPPORTED_CLIENT_VERSIONS, unstableFeatures: { [WEBSOCKET_SYNC_FEATURE]: true } }, wellKnown, userData, accounts: accounts.routes, rooms: rooms.routes, sync: sync.routes, pushRules: push.routes, search: search.routes, pushers: push.pushersRoutes, reports: reports.routes }),
     ...(config.federation.enabled ? federationRoutes({ wellKnown, openId: accounts.openId }) : []),
     ...keyRoutes({
       serverKeys: {
@@ -301,6 +308,7 @@ export async function openCliServices(config: Config): Promise<CliServices> {
   await db.initialize();
   let migrated = false;
   const { users, registrationTokens } = buildAccountServices(config, db);
+  const reportArchive = buildReportArchive(db);
   const ensureMigrated = async (): Promise<string[]> => {
     if (migrated) return [];
     const applied = await db.runMigrations({ transaction: "all" });
@@ -346,6 +354,15 @@ export async function openCliServices(config: Config): Promise<CliServices> {
     revokeRegistrationToken: async (token) => {
       await ensureMigrated();
       return registrationTokens.revokeToken(token);
+    },
+    listReports: async (filter, page) => {
+      await ensureMigrated();
+      return reportArchive.listReports(filter, page);
+    },
+    getReport: async (id) => {
+      await ensureMigrated();
+      const report = await reportArchive.getReport(id);
+      return report === null ? null : { ...report, event: await reportArchive.getReportedEvent(report) };
     },
     close: () => db.destroy(),
   };

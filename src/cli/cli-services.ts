@@ -4,6 +4,7 @@
  * `hearth generate-config` never pull in storage or HTTP.
  */
 import type { Config } from "../config/config.js";
+import type { ContentReport } from "../services/reports/content-report-archive.js";
 
 export interface CliUserSummary {
   userId: string;
@@ -32,7 +33,18 @@ export interface NewCliRegistrationToken {
   length?: number;
 }
 
-/** The storage and user operations behind `hearth migrate`, `hearth user …` and `hearth registration-token …`. */
+/** A content report as `hearth reports` shows it: with its room's current name and alias. */
+export type CliContentReport = ContentReport;
+
+/** Which reports `hearth reports list` shows; absent fields do not filter. */
+export interface CliReportFilter {
+  kind?: "event" | "room" | "user";
+  /** The reporter. */
+  userId?: string;
+  roomId?: string;
+}
+
+/** The storage and user operations behind `hearth migrate`, `hearth user …`, `hearth registration-token …` and `hearth reports …`. */
 export interface CliServices {
   /** Runs pending migrations; returns the names of those applied (empty when up to date). */
   migrate(): Promise<string[]>;
@@ -45,6 +57,10 @@ export interface CliServices {
   listRegistrationTokens(): Promise<CliRegistrationToken[]>;
   /** Whether the token existed. */
   revokeRegistrationToken(token: string): Promise<boolean>;
+  /** A page of content reports (newest first with `dir: "b"`) and how many match in all. */
+  listReports(filter: CliReportFilter, page: { offset: number; limit: number; dir: "b" | "f" }): Promise<{ reports: CliContentReport[]; total: number }>;
+  /** One report with the reported event's JSON (null when not an event report or the event is gone), or null. */
+  getReport(id: number): Promise<(CliContentReport & { event: Record<string, unknown> | null }) | null>;
   /** Releases database connections so the process can exit. */
   close(): Promise<void>;
 }

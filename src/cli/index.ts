@@ -11,6 +11,7 @@ import { registerGenerateConfigCommand } from "./generate-config-command.js";
 import { registerMigrateCommand } from "./migrate-command.js";
 import { oneLine } from "./one-line.js";
 import { registerRegistrationTokenCommands } from "./registration-token-commands.js";
+import { registerReportCommands } from "./report-commands.js";
 import { registerStartCommand } from "./start-command.js";
 import { registerUserCommands } from "./user-commands.js";
 
@@ -49,5 +50,6 @@ function buildProgram(ctx: CliContext): Command {
   registerMigrateCommand(program, ctx);
   registerUserCommands(program, ctx);
   registerRegistrationTokenCommands(program, ctx);
+  registerReportCommands(program, ctx);
   return program;
 }

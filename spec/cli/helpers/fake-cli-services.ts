@@ -1,5 +1,12 @@
 /** In-memory CliServices for CLI tests: records what the commands asked for. */
-import type { CliRegistrationToken, CliServices, CliUserSummary, NewCliRegistrationToken } from "../../../src/cli/cli-services.js";
+import type {
+  CliContentReport,
+  CliRegistrationToken,
+  CliReportFilter,
+  CliServices,
+  CliUserSummary,
+  NewCliRegistrationToken,
+} from "../../../src/cli/cli-services.js";
 
 export interface FakeUser {
   password: string | null;
@@ -10,6 +17,9 @@ export interface FakeUser {
 export class FakeCliServices implements CliServices {
   readonly users = new Map<string, FakeUser>();
   readonly registrationTokens = new Map<string, CliRegistrationToken>();
+  /** Content reports, oldest first; `events` holds the JSON of reported events by ID. */
+  readonly reports: CliContentReport[] = [];
+  readonly events = new Map<string, Record<string, unknown>>();
   pendingMigrations: string[] = [];
   closed = false;
 
@@ -57,6 +67,20 @@ export class FakeCliServices implements CliServices {
 
   async revokeRegistrationToken(token: string): Promise<boolean> {
     return this.registrationTokens.delete(token);
+  }
+
+  async listReports(filter: CliReportFilter, page: { offset: number; limit: number; dir: "b" | "f" }): Promise<{ reports: CliContentReport[]; total: number }> {
+    const matching = this.reports.filter(
+      (r) => (filter.kind ?? r.kind) === r.kind && (filter.userId ?? r.userId) === r.userId && (filter.roomId ?? r.roomId) === r.roomId,
+    );
+    const ordered = page.dir === "b" ? [...matching].reverse() : matching;
+    return { reports: ordered.slice(page.offset, page.offset + page.limit), total: matching.length };
+  }
+
+  async getReport(id: number): Promise<(CliContentReport & { event: Record<string, unknown> | null }) | null> {
+    const report = this.reports.find((r) => r.id === id);
+    if (report === undefined) return null;
+    return { ...report, event: (report.eventId === null ? undefined : this.events.get(report.eventId)) ?? null };
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@ import { accountRoutes, type AccountRoutesDeps } from "./account-routes.js";
 import type { PushRulesDeps } from "./push-rules.js";
 import { pushRulesRoutes } from "./push-rules-routes.js";
 import { pushersRoutes, type PushersDeps } from "./pushers.js";
+import { reportContentRoutes, type ReportContentRoutesDeps } from "./report-content.js";
 import { roomRoutes, type RoomRoutesDeps } from "./room-routes.js";
 import { searchRoutes, type SearchDeps } from "./search.js";
 import { userDataRoutes, type UserDataRoutesDeps } from "./user-data-routes.js";
@@ -31,6 +32,8 @@ export interface ClientRoutesDeps {
   readonly search?: SearchDeps;
   /** Pushers and GET /notifications (pushers.ts). */
   readonly pushers?: PushersDeps;
+  /** Content reports, and the admin API over them (report-content.ts). */
+  readonly reports?: ReportContentRoutesDeps;
 }
 
 export function clientRoutes(deps: ClientRoutesDeps): Route[] {
@@ -44,5 +47,6 @@ export function clientRoutes(deps: ClientRoutesDeps): Route[] {
     ...(deps.pushRules ? pushRulesRoutes(deps.pushRules) : []),
     ...(deps.search ? searchRoutes(deps.search) : []),
     ...(deps.pushers ? pushersRoutes(deps.pushers) : []),
+    ...(deps.reports ? reportContentRoutes(deps.reports) : []),
   ];
 }
