@@ -43,6 +43,8 @@ import { CreatePushers1763700600400 } from "./1763700600400-create-pushers.js";
 import { CreateEventSearch1763700600500 } from "./1763700600500-create-event-search.js";
 import { CreateOpenIdTokens1763700600700 } from "./1763700600700-create-openid-tokens.js";
 import { CreateContentReports1763700600800 } from "./1763700600800-create-content-reports.js";
+import { AddEventPushActionsActions1763700601100 } from "./1763700601100-add-event-push-actions-actions.js";
+import { CreateReadNotifications1763700601200 } from "./1763700601200-create-read-notifications.js";
 
 export const migrations = [
   CreateUsers1763700001000,
@@ -86,4 +88,6 @@ export const migrations = [
   CreateEventSearch1763700600500,
   CreateOpenIdTokens1763700600700,
   CreateContentReports1763700600800,
+  AddEventPushActionsActions1763700601100,
+  CreateReadNotifications1763700601200,
 ];

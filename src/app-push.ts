@@ -1,7 +1,7 @@
 /**
  * Part of the composition root (app.ts): push — users' push rules (the /pushrules API and the
  * `m.push_rules` account data), the worker that evaluates them for new events after they commit,
- * and the unread notification counts /sync reads.
+ * the unread notification counts /sync reads, and the notifications list (read ones pruned).
  *
  * The worker reads rooms through the room engine's event reader and state store (sharing their
  * caches) and follows the notifier; it runs in the process that serves /sync.
@@ -91,9 +91,11 @@ export function buildPushServices(db: HearthDataSource, deps: PushServicesDeps):
     onBatch: (batch) => {
       counts.applyBatch(batch);
       delivery.onBatch(batch);
+      notifications.noteBatch(batch);
     },
     logger: deps.logger,
   });
+  const notifications: NotificationsService = new NotificationsService({ db, store, events: rooms.events, serializer: rooms.serializer, logger: deps.logger });
   const counts: NotificationCounts = new NotificationCounts({ store, worker, notifier: deps.notifier });
   const pushersStore = new PushersStore(db);
   const delivery: PusherDelivery = new PusherDelivery({
@@ -114,16 +116,18 @@ export function buildPushServices(db: HearthDataSource, deps: PushServicesDeps):
     delivery,
     pushersRoutes: {
       pushers: new PusherService({ db, store: pushersStore }),
-      notifications: new NotificationsService({ store, events: rooms.events, serializer: rooms.serializer }),
+      notifications,
     },
     start: async () => {
       counts.start();
+      notifications.start();
       await worker.start();
     },
     close: async () => {
       counts.stop();
       await worker.stop();
       await delivery.close();
+      await notifications.stop();
     },
   };
 }

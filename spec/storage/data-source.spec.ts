@@ -14,7 +14,7 @@ import { closeTestDatabase, tempDatabasePath, testEngines, withAllDatabases } fr
 
 const TABLES = [
   "access_tokens", "account_data", "content_reports", "current_state", "devices", "event_auth_edges", "event_edges", "event_push_actions", "event_relations", "event_search", "event_state_groups",
-  "event_txn_ids", "events", "forgotten_rooms", "forward_extremities", "login_tokens", "openid_tokens", "presence", "profile_fields", "push_rules", "pushers", "receipts",
+  "event_txn_ids", "events", "forgotten_rooms", "forward_extremities", "login_tokens", "openid_tokens", "presence", "profile_fields", "push_rules", "pushers", "read_notifications", "receipts",
   "refresh_tokens", "registration_tokens", "remote_server_keys", "room_aliases", "room_memberships", "rooms",
   "server_signing_keys", "state_group_entries", "state_groups", "stream_positions", "ui_auth_sessions", "user_filters", "users",
 ];

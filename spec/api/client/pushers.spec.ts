@@ -196,10 +196,32 @@ describeRooms("client: pushers and notifications", (suite) => {
       expect(second.event_id).to.equal(mention);
       expect(second.prio).to.equal("high");
       expect(second.counts).to.deep.equal({ unread: 2 });
-      expect(second.devices[0]!.tweaks).to.deep.equal({ highlight: true });
+      // .m.rule.is_user_mention: ["notify", sound "default", highlight].
+      expect(second.devices[0]!.tweaks).to.deep.equal({ sound: "default", highlight: true });
       // Carol has no pusher; Bob sent them: nothing else was pushed.
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(gateway.requests).to.have.length(2);
+    });
+
+    it("sends the matched rule's tweaks, with prio high for a sound", async () => {
+      const [alice, bob] = [await fresh(), await fresh()];
+      const roomId = await roomOf(alice, bob);
+      await setPusher(alice, pusher({ pushkey: `tweaks-${counter}` }));
+      // A room of two: .m.rule.room_one_to_one, ["notify", sound "default"].
+      await bob.send(roomId, "just us");
+      const first = (await gateway.waitFor(1))[0]!.body.notification;
+      expect(first.devices[0]!.tweaks).to.deep.equal({ sound: "default" });
+      expect(first.prio).to.equal("high");
+      // A rule of Alice's own: its sound and a tweak the spec does not define pass through.
+      const actions = ["notify", { set_tweak: "sound", value: "cakealarm.wav" }, { set_tweak: "org.example.flash", value: "red" }];
+      const put = await alice.request("PUT", `/pushrules/global/content/cake`, { pattern: "cake", actions });
+      expect(put.status, JSON.stringify(put.body)).to.equal(200);
+      await bob.send(roomId, "cake time");
+      const second = (await gateway.waitFor(2))[1]!.body.notification;
+      expect(second.devices[0]!.tweaks).to.deep.equal({ sound: "cakealarm.wav", "org.example.flash": "red" });
+      expect(second.prio).to.equal("high");
+      const listed = (await alice.request("GET", "/notifications")).body.notifications as Array<{ actions: unknown }>;
+      expect(listed.map((n) => n.actions)).to.deep.equal([actions, ["notify", { set_tweak: "sound", value: "default" }]]);
     });
 
     it("sends only the IDs and counts with format event_id_only", async () => {
@@ -272,7 +294,7 @@ describeRooms("client: pushers and notifications", (suite) => {
       const notifications = page1.body.notifications as Array<Record<string, unknown> & { event: Record<string, unknown> }>;
       expect(notifications.map((n) => n.event.event_id)).to.deep.equal([sent[4], sent[3], sent[2]]);
       expect(notifications[0]).to.include({ room_id: roomId, read: false });
-      expect(notifications[0]!.actions).to.deep.equal(["notify", { set_tweak: "highlight" }]);
+      expect(notifications[0]!.actions).to.deep.equal(["notify", { set_tweak: "sound", value: "default" }, { set_tweak: "highlight" }]);
       expect(notifications[1]!.actions).to.deep.equal(["notify"]);
       expect(notifications[0]!.event).to.include({ type: "m.room.message", sender: bob.userId });
       expect(notifications[0]!.event).to.not.have.property("room_id");
@@ -290,6 +312,44 @@ describeRooms("client: pushers and notifications", (suite) => {
       // Carol was notified of the same messages; Bob, who sent them, of none.
       expect((await carol.request("GET", "/notifications")).body.notifications).to.have.length(5);
       expect((await bob.request("GET", "/notifications")).body.notifications).to.deep.equal([]);
+    });
+
+    it("keeps listing notifications, as read, after the user sends a message in the room, and after they leave", async () => {
+      const [alice, bob, carol] = [await fresh(), await fresh(), await fresh()];
+      const roomId = await roomOf(alice, bob, carol);
+      const sent = [
+        await bob.send(roomId, "one"),
+        await bob.send(roomId, { msgtype: "m.text", body: "two", "m.mentions": { user_ids: [alice.userId] } }),
+      ];
+      // Alice answers: her own message reads what came before it.
+      await alice.send(roomId, "answer");
+      sent.push(await bob.send(roomId, "three"), await bob.send(roomId, { msgtype: "m.text", body: "four", "m.mentions": { user_ids: [alice.userId] } }));
+      await suite.hs.homeserver.push.worker.waitFor(Number.MAX_SAFE_INTEGER, 0);
+      type Listed = Array<{ event: { event_id: string }; read: boolean; actions: unknown[] }>;
+      const list = async (query: string): Promise<{ notifications: Listed; next_token?: string }> => {
+        const response = await alice.request("GET", `/notifications${query}`);
+        expect(response.status, JSON.stringify(response.body)).to.equal(200);
+        return response.body as unknown as { notifications: Listed; next_token?: string };
+      };
+      const all = await list("");
+      expect(all.notifications.map((n) => [n.event.event_id, n.read])).to.deep.equal([[sent[3], false], [sent[2], false], [sent[1], true], [sent[0], true]]);
+      expect(all.notifications[2]!.actions).to.deep.equal(["notify", { set_tweak: "sound", value: "default" }, { set_tweak: "highlight" }]);
+      // Pages run across unread and read ones.
+      const page1 = await list("?limit=3");
+      expect(page1.notifications.map((n) => n.event.event_id)).to.deep.equal([sent[3], sent[2], sent[1]]);
+      const page2 = await list(`?limit=3&from=${page1.next_token!}`);
+      expect(page2.notifications.map((n) => n.event.event_id)).to.deep.equal([sent[0]]);
+      expect(page2).to.not.have.property("next_token");
+      expect((await list("?only=highlight")).notifications.map((n) => [n.event.event_id, n.read])).to.deep.equal([[sent[3], false], [sent[1], true]]);
+      // The unread counts still count only what came after her message.
+      const synced = await alice.request("GET", "/sync");
+      expect((synced.body.rooms as { join: Record<string, { unread_notifications: unknown }> }).join[roomId]!.unread_notifications).to.deep.equal({ notification_count: 2, highlight_count: 1 });
+      // Leaving reads everything; it all stays listed.
+      expect((await alice.request("POST", `/rooms/${encodeURIComponent(roomId)}/leave`, {})).status).to.equal(200);
+      await suite.hs.homeserver.push.worker.waitFor(Number.MAX_SAFE_INTEGER, 0);
+      expect((await list("")).notifications.map((n) => [n.event.event_id, n.read])).to.deep.equal([[sent[3], true], [sent[2], true], [sent[1], true], [sent[0], true]]);
+      // Carol, who never read, still has Bob's four and Alice's answer unread.
+      expect(((await carol.request("GET", "/notifications")).body.notifications as Listed).map((n) => n.read)).to.deep.equal([false, false, false, false, false]);
     });
   });
 });

@@ -79,8 +79,12 @@ describe("EventPushEvaluator", () => {
     const pdu = send(BOB, { msgtype: "m.text", body: "hi", "m.mentions": { user_ids: [DAVE] } });
     const { actions } = await evaluator.evaluate(pdu, 42, state());
     expect(actions.sort((a, b) => a.userId.localeCompare(b.userId))).to.deep.equal([
-      { userId: ALICE, roomId: room.roomId, streamOrdering: 42, threadId: MAIN_THREAD, highlight: false },
-      { userId: DAVE, roomId: room.roomId, streamOrdering: 42, threadId: MAIN_THREAD, highlight: true },
+      { userId: ALICE, roomId: room.roomId, streamOrdering: 42, threadId: MAIN_THREAD, highlight: false, actions: null },
+      // The matched rule's actions go with the row, but for ["notify"] (and its highlighted form).
+      {
+        userId: DAVE, roomId: room.roomId, streamOrdering: 42, threadId: MAIN_THREAD, highlight: true,
+        actions: JSON.stringify(["notify", { set_tweak: "sound", value: "default" }, { set_tweak: "highlight" }]),
+      },
     ]);
     const own = await evaluator.evaluate(send(ALICE, { msgtype: "m.text", body: "x" }), 43, state());
     expect(own.actions.map((a) => a.userId)).to.deep.equal([DAVE]);
@@ -103,7 +107,7 @@ describe("EventPushEvaluator", () => {
   it("looks display names up for rules that use them", async () => {
     customRules.set(DAVE, new PushRules({ override: [{ rule_id: "name", default: false, enabled: true, conditions: [{ kind: "contains_display_name" }], actions: ["notify", { set_tweak: "highlight" }] }], content: [], room: [], sender: [], underride: [] }));
     const { actions } = await evaluator.evaluate(send(BOB, { msgtype: "m.notice", body: "ping dave" }), 1, state());
-    expect(actions).to.deep.equal([{ userId: DAVE, roomId: room.roomId, streamOrdering: 1, threadId: MAIN_THREAD, highlight: true }]);
+    expect(actions).to.deep.equal([{ userId: DAVE, roomId: room.roomId, streamOrdering: 1, threadId: MAIN_THREAD, highlight: true, actions: null }]);
   });
 
   it("highlights @room only from senders with the power to", async () => {
@@ -166,7 +170,7 @@ describe("EventPushEvaluator", () => {
       customRules.set(DAVE, defaultRules(DAVE, [memberRule]));
       const join = room.send(BOB, mkMembership(BOB, "join", { displayname: "Bob again" }));
       const { actions } = await evaluator.evaluate(join, 3, bigState());
-      expect(actions).to.deep.equal([{ userId: DAVE, roomId: room.roomId, streamOrdering: 3, threadId: MAIN_THREAD, highlight: false }]);
+      expect(actions).to.deep.equal([{ userId: DAVE, roomId: room.roomId, streamOrdering: 3, threadId: MAIN_THREAD, highlight: false, actions: null }]);
       expect(evaluations).to.equal(2);
     });
 

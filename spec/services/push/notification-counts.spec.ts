@@ -44,7 +44,7 @@ withAllDatabases("NotificationCounts", (getDb) => {
 
   /** What the worker does: rows committed, then applyBatch. */
   async function notify(rows: Array<Partial<PushActionRow> & { at: number }>): Promise<void> {
-    const actions = rows.map(({ at, ...row }) => ({ userId: ME, roomId: ROOM, streamOrdering: o[at]!, threadId: MAIN_THREAD, highlight: false, ...row }));
+    const actions = rows.map(({ at, ...row }) => ({ userId: ME, roomId: ROOM, streamOrdering: o[at]!, threadId: MAIN_THREAD, highlight: false, actions: null, ...row }));
     await runInTransaction(getDb(), (tx) => store.insertPushActions(tx, actions));
     counts.applyBatch({ actions, reads: [], redactedRooms: new Set() });
   }
@@ -129,7 +129,7 @@ withAllDatabases("NotificationCounts", (getDb) => {
     it("reads again after a read mark of the worker, or a receipt (public: the room's; private: the user's)", async () => {
       await notify([{ at: 0 }, { at: 1 }]);
       await total();
-      await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId: ME, roomId: ROOM, threadId: MAIN_THREAD, before: o[1]! }]));
+      await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId: ME, roomId: ROOM, threadId: MAIN_THREAD, before: o[1]! }], 0));
       counts.applyBatch({ actions: [], reads: [{ userId: ME, roomId: ROOM, threadId: MAIN_THREAD, before: o[1]! }], redactedRooms: new Set() });
       expect((await total())?.notification_count).to.equal(1);
       expect(reads).to.equal(2);
@@ -147,7 +147,7 @@ withAllDatabases("NotificationCounts", (getDb) => {
     /** What the worker does with a batch's read marks: the rows deleted, then applyBatch. */
     async function mark(marks: Array<Omit<PushReadMark, "userId" | "roomId">>): Promise<void> {
       const reads = marks.map((m) => ({ userId: ME, roomId: ROOM, ...m }));
-      await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, reads));
+      await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, reads, 0));
       counts.applyBatch({ actions: [], reads, redactedRooms: new Set() });
     }
 
@@ -196,7 +196,7 @@ withAllDatabases("NotificationCounts", (getDb) => {
             for (let n = 1 + Math.floor(random() * 8); n > 0 && i < more.length; n--, i++) {
               const at = more[i]!;
               const kind = random();
-              if (kind < 0.6) actions.push({ userId: ME, roomId: ROOM, streamOrdering: at, threadId: pick(threads), highlight: random() < 0.3 });
+              if (kind < 0.6) actions.push({ userId: ME, roomId: ROOM, streamOrdering: at, threadId: pick(threads), highlight: random() < 0.3, actions: null });
               else if (kind < 0.9) {
                 const threadId = pick(threads);
                 marks.set(threadId, { userId: ME, roomId: ROOM, threadId, before: at });
@@ -204,9 +204,9 @@ withAllDatabases("NotificationCounts", (getDb) => {
             }
             await runInTransaction(getDb(), async (tx) => {
               await store.insertPushActions(tx, actions);
-              await store.deletePushActionsBefore(tx, [...marks.values()]);
+              await store.deletePushActionsBefore(tx, [...marks.values()], 0);
             });
-            kept.applyBatch({ actions, reads: marks.values(), redactedRooms: new Set() });
+            kept.applyBatch({ actions, reads: [...marks.values()], redactedRooms: new Set() });
           } else {
             const receiptType = pick(["m.read", "m.read.private"]);
             const eventId = `$p${Math.floor(random() * i)}`;
@@ -222,7 +222,7 @@ withAllDatabases("NotificationCounts", (getDb) => {
         }
         kept.stop();
         // Start the next sequence afresh.
-        await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId: ME, roomId: ROOM, threadId: null, before: Number.MAX_SAFE_INTEGER }]));
+        await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId: ME, roomId: ROOM, threadId: null, before: Number.MAX_SAFE_INTEGER }], 0));
       }
     });
 
@@ -237,7 +237,7 @@ withAllDatabases("NotificationCounts", (getDb) => {
 
     it("does not keep a read that a change overlapped", async () => {
       await notify([{ at: 0 }]);
-      const late: PushActionRow = { userId: ME, roomId: ROOM, streamOrdering: o[1]!, threadId: MAIN_THREAD, highlight: false };
+      const late: PushActionRow = { userId: ME, roomId: ROOM, streamOrdering: o[1]!, threadId: MAIN_THREAD, highlight: false, actions: null };
       const slowCounts: NotificationCounts = new NotificationCounts({
         store: {
           selectReadPositions: (...args) => store.selectReadPositions(...args),

@@ -31,7 +31,7 @@ withAllDatabases("PushActionsWorker", (getDb) => {
 
   /** Every event notifies ME, in the main timeline. */
   const notifyMe = async (pdu: Pdu, streamOrdering: number): Promise<EventPushResult> => ({
-    actions: [{ userId: ME, roomId: ROOM, streamOrdering, threadId: MAIN_THREAD, highlight: pdu.eventId.endsWith("!") }],
+    actions: [{ userId: ME, roomId: ROOM, streamOrdering, threadId: MAIN_THREAD, highlight: pdu.eventId.endsWith("!"), actions: null }],
     reads: [],
   });
 
@@ -63,6 +63,7 @@ withAllDatabases("PushActionsWorker", (getDb) => {
       logger: { error: (obj: unknown) => void errors.push(obj) } as never,
       batchSize,
       retryDelayMs: 1,
+      now: () => 5_000,
     });
   }
 
@@ -164,6 +165,12 @@ withAllDatabases("PushActionsWorker", (getDb) => {
     expect(await unread()).to.deep.include({ notifications: 1 });
     // Told once committed, with what it wrote.
     expect(batches).to.deep.equal([[[orderings[0], orderings[1], orderings[3]].map(String), [String(orderings[2])], []]]);
+    // What the mark cleared stays listed, as read at the worker's time.
+    expect((await store.selectNotifications(ME, null, 10, false)).map((r) => [r.streamOrdering, r.readMarked])).to.deep.equal([
+      [orderings[3], false], [orderings[1], true], [orderings[0], true],
+    ]);
+    expect(await runInTransaction(getDb(), (tx) => store.deleteReadNotificationsBefore(tx, 5_000))).to.equal(0);
+    expect(await runInTransaction(getDb(), (tx) => store.deleteReadNotificationsBefore(tx, 5_001))).to.equal(2);
   });
 
   it("removes what a redacted event recorded, in the same batch or a later one", async () => {

@@ -16,13 +16,13 @@ const pusherOf = (userId: string): PusherRow => ({
 });
 
 function setUp(users: string[], concurrency: number) {
-  const sent: Array<{ userId: string; eventId: string }> = [];
+  const sent: Array<{ userId: string; eventId: string; prio: string; tweaks: unknown }> = [];
   const releases: Array<() => void> = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const fetchStub = (async (_url: string, init: { body: string }) => {
-    const { notification } = JSON.parse(init.body) as { notification: { event_id: string; devices: Array<{ pushkey: string }> } };
-    sent.push({ userId: notification.devices[0]!.pushkey.slice(4), eventId: notification.event_id });
+    const { notification } = JSON.parse(init.body) as { notification: { event_id: string; prio: string; devices: Array<{ pushkey: string; tweaks: unknown }> } };
+    sent.push({ userId: notification.devices[0]!.pushkey.slice(4), eventId: notification.event_id, prio: notification.prio, tweaks: notification.devices[0]!.tweaks });
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     await new Promise<void>((resolve) => releases.push(resolve));
@@ -42,7 +42,9 @@ function setUp(users: string[], concurrency: number) {
     fetch: fetchStub,
     options: { concurrency, queuePerPusher: 3 },
   });
-  const row = (userId: string, streamOrdering: number): PushActionRow => ({ userId, roomId: "!r:x", streamOrdering, threadId: "main", highlight: false });
+  const row = (userId: string, streamOrdering: number, extra: Partial<PushActionRow> = {}): PushActionRow => ({
+    userId, roomId: "!r:x", streamOrdering, threadId: "main", highlight: false, actions: null, ...extra,
+  });
   const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
   const releaseAll = async () => {
     while (releases.length > 0 || delivery.pendingCount() > 0) {
@@ -78,6 +80,26 @@ describe("services/push/pusher-delivery", () => {
     expect(t.sent).to.have.length(6);
     expect(t.maxInFlight()).to.equal(2);
     for (const user of users) expect(t.sent.filter((s) => s.userId === user).map((s) => s.eventId)).to.deep.equal(["$e1", "$e2"]);
+    await t.delivery.close();
+  });
+
+  it("sends each row's tweaks, prio high with a sound or a highlight", async () => {
+    const t = setUp(["@a:x", "@b:x", "@c:x", "@d:x"], 4);
+    t.delivery.onBatch({
+      actions: [
+        t.row("@a:x", 1),
+        t.row("@b:x", 2, { highlight: true }),
+        t.row("@c:x", 3, { actions: JSON.stringify(["notify", { set_tweak: "sound", value: "ring" }]) }),
+        t.row("@d:x", 4, { actions: JSON.stringify(["notify", { set_tweak: "org.example.led", value: "red" }]) }),
+      ],
+    });
+    await t.releaseAll();
+    expect(t.sent.sort((a, b) => a.eventId.localeCompare(b.eventId)).map((s) => [s.eventId, s.prio, s.tweaks])).to.deep.equal([
+      ["$e1", "low", {}],
+      ["$e2", "high", { highlight: true }],
+      ["$e3", "high", { sound: "ring" }],
+      ["$e4", "low", { "org.example.led": "red" }],
+    ]);
     await t.delivery.close();
   });
 });

@@ -23,7 +23,7 @@ withAllDatabases("EventPushActionsStore", (getDb) => {
   const insertEvents = (rows: NewEvent[]) => runInTransaction(getDb(), (tx) => new EventsStore(getDb()).insertEvents(tx, rows));
   const insertActions = (rows: PushActionRow[]) => runInTransaction(getDb(), (tx) => store.insertPushActions(tx, rows));
   const action = (streamOrdering: number, extra: Partial<PushActionRow> = {}): PushActionRow => ({
-    userId: ME, roomId: ROOM, streamOrdering, threadId: MAIN_THREAD, highlight: false, ...extra,
+    userId: ME, roomId: ROOM, streamOrdering, threadId: MAIN_THREAD, highlight: false, actions: null, ...extra,
   });
 
   it("counts a user's rows per room and thread in (after, upTo], with highlights and the latest's position", async () => {
@@ -58,10 +58,10 @@ withAllDatabases("EventPushActionsStore", (getDb) => {
 
   it("deletes a user's rows before a position, in one thread or all", async () => {
     await insertActions([action(1), action(2, { threadId: "$root" }), action(3), action(4, { threadId: "$root" }), action(1, { roomId: OTHER })]);
-    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId: ME, roomId: ROOM, threadId: MAIN_THREAD, before: 3 }]));
+    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId: ME, roomId: ROOM, threadId: MAIN_THREAD, before: 3 }], 0));
     const remaining = async () => (await store.selectUnreadCounts(ME, [{ roomId: ROOM, after: 0, upTo: 9 }])).map((r) => [r.threadId, r.notifications]).sort();
     expect(await remaining()).to.deep.equal([["$root", 2], [MAIN_THREAD, 1]]);
-    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId: ME, roomId: ROOM, threadId: null, before: 4 }]));
+    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId: ME, roomId: ROOM, threadId: null, before: 4 }], 0));
     expect(await remaining()).to.deep.equal([["$root", 1]]);
     expect(await store.selectUnreadCounts(ME, [{ roomId: OTHER, after: 0, upTo: 9 }])).to.have.length(1);
   });
@@ -71,14 +71,56 @@ withAllDatabases("EventPushActionsStore", (getDb) => {
     await insertActions(users.flatMap((userId) => [action(1, { userId }), action(2, { userId, threadId: "$root" }), action(3, { userId }), action(1, { userId, roomId: OTHER })]));
     // Even users: the main timeline before 3; odd users: every thread before 3.
     const marks = users.map((userId, i) => ({ userId, roomId: ROOM, threadId: i % 2 === 0 ? MAIN_THREAD : null, before: 3 }));
-    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, marks));
+    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, marks, 0));
     const left = async (userId: string, roomId = ROOM) =>
       (await store.selectUnreadCounts(userId, [{ roomId, after: 0, upTo: 9 }])).map((r) => [r.threadId, r.notifications]).sort();
     for (const i of [0, 1, 200, 201, 448, 449]) {
       expect(await left(users[i]!), users[i]).to.deep.equal(i % 2 === 0 ? [["$root", 1], [MAIN_THREAD, 1]] : [[MAIN_THREAD, 1]]);
       expect(await left(users[i]!, OTHER)).to.deep.equal([[MAIN_THREAD, 1]]);
     }
-    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, []));
+    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [], 0));
+  });
+
+  it("keeps the rows a read mark takes out in read_notifications, listed with their actions and as read-marked", async () => {
+    const [o1, o2, o3] = await insertEvents([event(1), event(2), event(3)]);
+    const sound = JSON.stringify(["notify", { set_tweak: "sound", value: "default" }]);
+    await insertActions([action(o1!, { actions: sound }), action(o2!, { highlight: true }), action(o3!)]);
+    const mark = { userId: ME, roomId: ROOM, threadId: null, before: o3! };
+    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [mark], 1_000));
+    // The counts see only what is left in event_push_actions.
+    expect(await store.selectUnreadCounts(ME, [{ roomId: ROOM, after: 0, upTo: 1e9 }])).to.deep.equal([{ roomId: ROOM, threadId: MAIN_THREAD, notifications: 1, highlights: 0, last: o3 }]);
+    const listed = (rows: Awaited<ReturnType<typeof store.selectNotifications>>) => rows.map((r) => [r.eventId, r.readMarked, r.highlight, r.actions]);
+    expect(listed(await store.selectNotifications(ME, null, 10, false))).to.deep.equal([
+      ["$e3", false, false, null], ["$e2", true, true, null], ["$e1", true, false, sound],
+    ]);
+    expect(listed(await store.selectNotifications(ME, o3!, 1, false))).to.deep.equal([["$e2", true, true, null]]);
+    expect(listed(await store.selectNotifications(ME, null, 10, true))).to.deep.equal([["$e2", true, true, null]]);
+    // The same mark again (an event evaluated twice) moves nothing more and fails nothing.
+    await insertActions([action(o1!)]);
+    await runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [mark], 2_000));
+    expect(listed(await store.selectNotifications(ME, null, 10, false))).to.have.length(3);
+    // A redaction takes read ones away too.
+    await runInTransaction(getDb(), (tx) => store.deletePushActionsOfEvent(tx, ROOM, "$e2", [ME]));
+    expect((await store.selectNotifications(ME, null, 10, false)).map((r) => r.eventId)).to.deep.equal(["$e3", "$e1"]);
+  });
+
+  it("prunes read notifications read before a time, and a user's beyond the newest n", async () => {
+    const orderings = await insertEvents([1, 2, 3, 4, 5].map((n) => event(n)));
+    const other = "@else:hs.test";
+    await insertActions(orderings.flatMap((o) => [action(o), action(o, { userId: other })]));
+    const readUpTo = (userId: string, n: number, readTs: number) =>
+      runInTransaction(getDb(), (tx) => store.deletePushActionsBefore(tx, [{ userId, roomId: ROOM, threadId: null, before: orderings[n]! }], readTs));
+    await readUpTo(ME, 2, 100);
+    await readUpTo(ME, 4, 200);
+    await readUpTo(other, 4, 200);
+    const readOnes = async (userId: string) => (await store.selectNotifications(userId, null, 10, false)).filter((r) => r.readMarked).map((r) => r.eventId);
+    expect(await readOnes(ME)).to.deep.equal(["$e4", "$e3", "$e2", "$e1"]);
+    expect(await runInTransaction(getDb(), (tx) => store.deleteReadNotificationsBefore(tx, 200))).to.equal(2);
+    expect(await readOnes(ME)).to.deep.equal(["$e4", "$e3"]);
+    expect(await runInTransaction(getDb(), (tx) => store.deleteReadNotificationsBeyond(tx, other, 1))).to.equal(3);
+    expect(await readOnes(other)).to.deep.equal(["$e4"]);
+    expect(await runInTransaction(getDb(), (tx) => store.deleteReadNotificationsBeyond(tx, ME, 5))).to.equal(0);
+    expect(await readOnes(ME)).to.deep.equal(["$e4", "$e3"]);
   });
 
   it("deletes the rows of listed users for one event", async () => {

@@ -130,7 +130,7 @@ export class EventPushEvaluator {
         if (shares) sharing!.outcome = outcome;
       }
       if (outcome === null || !outcome.notify || (await this.deps.ignoredUsers(userId)).has(sender)) continue;
-      actions.push({ userId, roomId, streamOrdering, threadId: await threadOf(), highlight: outcome.highlight });
+      actions.push({ userId, roomId, streamOrdering, threadId: await threadOf(), highlight: outcome.highlight, actions: outcome.storedActions });
     }
     return { actions, reads };
   }

@@ -49,13 +49,15 @@ export interface PushActionsWorkerDeps {
   batchSize?: number;
   /** Pause after a failed batch, in ms; default 1,000. */
   retryDelayMs?: number;
+  /** The time read marks record as the read time (read_notifications); default Date.now. */
+  now?: () => number;
 }
 
 /** What one batch wrote. */
 export interface PushBatch {
   readonly actions: readonly PushActionRow[];
   /** The read marks applied (after the actions). */
-  readonly reads: Iterable<ReadMark>;
+  readonly reads: readonly ReadMark[];
   /** Rooms where a redaction removed notifications. */
   readonly redactedRooms: ReadonlySet<string>;
 }
@@ -317,7 +319,7 @@ export class PushActionsWorker implements BatchStage {
     const { store } = this.deps;
     await store.insertPushActions(tx, evaluated.actions);
     // After the inserts: a mark clears this batch's earlier rows too.
-    await store.deletePushActionsBefore(tx, [...evaluated.reads.values()]);
+    if (evaluated.reads.size > 0) await store.deletePushActionsBefore(tx, [...evaluated.reads.values()], (this.deps.now ?? Date.now)());
     for (const r of evaluated.redactions) await store.deletePushActionsOfEvent(tx, r.roomId, r.eventId, r.userIds);
     if (position !== null) await store.updateProcessedPosition(tx, position);
   }
@@ -326,7 +328,7 @@ export class PushActionsWorker implements BatchStage {
   private report(evaluated: Evaluated): void {
     const { actions, reads, redactions } = evaluated;
     if (actions.length === 0 && reads.size === 0 && redactions.length === 0) return;
-    this.deps.onBatch?.({ actions, reads: reads.values(), redactedRooms: new Set(redactions.map((r) => r.roomId)) });
+    this.deps.onBatch?.({ actions, reads: [...reads.values()], redactedRooms: new Set(redactions.map((r) => r.roomId)) });
   }
 
   private isStaged(position: number): boolean {

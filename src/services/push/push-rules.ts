@@ -25,6 +25,7 @@ import {
 import { isJsonObject } from "../../room/is-json-object.js";
 import { parseDottedPath } from "../../matrix/dotted-path.js";
 import { lookupProperty } from "./event-property-path.js";
+import { encodeNotificationActions } from "./notification-actions.js";
 import { compileGlob, compileLiteralWords } from "./push-glob.js";
 import type { RulesetShape } from "./ruleset-shapes.js";
 
@@ -46,6 +47,8 @@ export interface PushOutcome {
   readonly actions: readonly PushActionJson[];
   readonly notify: boolean;
   readonly highlight: boolean;
+  /** `actions` as stored with a notification (notification-actions.ts), encoded once per rule. */
+  readonly storedActions: string | null;
 }
 
 type Matcher = (event: JsonObject, ctx: PushContext) => boolean;
@@ -227,7 +230,7 @@ export function outcomeOf(kind: PushRuleKind, rule: Pick<PushRuleJson, "rule_id"
     if (action === "notify") notify = true;
     else if (isJsonObject(action) && action.set_tweak === "highlight") highlight = action.value === undefined || action.value === true;
   }
-  return { kind, ruleId: rule.rule_id, actions, notify, highlight };
+  return { kind, ruleId: rule.rule_id, actions, notify, highlight, storedActions: encodeNotificationActions(actions, highlight) };
 }
 
 /** "Clients and homeservers MUST ignore these actions, for instance, by stripping them." */

@@ -7,9 +7,10 @@
  *   `event_id`, `room_id`, `counts`, and `devices` are required to be populated"; otherwise the
  *   event's type, sender, sender's display name, room name or alias and content go too.
  * - `devices[].data` is the pusher's data "minus the `url` key"; `pushkey_ts` is in seconds;
- *   `tweaks` carries `highlight` (the one tweak event_push_actions records); `prio` is high for
- *   a highlight, low otherwise; `counts.unread` is the user's unread notifications in every room
- *   (NotificationCounts), omitted when zero ("Counts whose value is zero should be omitted").
+ *   `tweaks` are the matched rule's `set_tweak` actions (`sound`, `highlight`, …), stored with
+ *   each row; `prio` is high with a sound or a highlight, low otherwise (notification-actions.ts);
+ *   `counts.unread` is the user's unread notifications in every room (NotificationCounts),
+ *   omitted when zero ("Counts whose value is zero should be omitted").
  * - "If the endpoint returns an HTTP error code, the homeserver SHOULD retry for a reasonable
  *   amount of time using exponential backoff": per pusher, from `initialBackoffMs` doubling to
  *   `maxBackoffMs`, a notification given up after `maxAttempts`.
@@ -30,6 +31,7 @@ import type { CurrentStateStore } from "../../storage/stores/current-state-store
 import type { PusherRow, PushersStore } from "../../storage/stores/pushers-store.js";
 import { runInTransaction } from "../../storage/transaction.js";
 import type { Logger } from "../../util/logger.js";
+import { decodeNotificationActions, notificationPriority, notificationTweaks } from "./notification-actions.js";
 import type { NotificationCounts } from "./notification-counts.js";
 import type { PushBatch } from "./push-actions-worker.js";
 
@@ -66,7 +68,8 @@ export interface PusherDeliveryDeps {
 interface Job {
   readonly eventId: string;
   readonly roomId: string;
-  readonly highlight: boolean;
+  /** The tweaks of the matched rule's actions. */
+  readonly tweaks: Readonly<Record<string, unknown>>;
 }
 
 interface PusherQueue {
@@ -167,7 +170,8 @@ export class PusherDelivery {
     for (const row of wanted) {
       const eventId = eventIds.get(row.streamOrdering);
       if (eventId === undefined || this.stopped) continue;
-      for (const pusher of pushers.get(row.userId)!) this.enqueue(pusher, { eventId, roomId: row.roomId, highlight: row.highlight });
+      const tweaks = notificationTweaks(decodeNotificationActions(row.actions, row.highlight));
+      for (const pusher of pushers.get(row.userId)!) this.enqueue(pusher, { eventId, roomId: row.roomId, tweaks });
     }
   }
 
@@ -292,7 +296,7 @@ export class PusherDelivery {
       pushkey: pusher.pushkey,
       pushkey_ts: Math.floor(pusher.pushkeyTs / 1000),
       data,
-      tweaks: job.highlight ? { highlight: true } : {},
+      tweaks: job.tweaks,
     };
     const unread = await this.unreadCount(pusher.userId);
     const out: Record<string, unknown> = { event_id: pdu.eventId, room_id: pdu.roomId };
@@ -306,7 +310,7 @@ export class PusherDelivery {
       if (pdu.type === "m.room.member") out.user_is_target = pdu.stateKey === pusher.userId;
       out.content = pdu.content;
     }
-    out.prio = job.highlight ? "high" : "low";
+    out.prio = notificationPriority(job.tweaks);
     out.counts = unread > 0 ? { unread } : {};
     out.devices = [device];
     return out;

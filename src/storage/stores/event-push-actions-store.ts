@@ -3,6 +3,7 @@
  * by the push actions worker), and the reads that turn them into unread notification counts.
  * The stream_positions counter `event_push_actions` is the stream ordering the worker has
  * processed up to; it moves in the transaction that writes the rows.
+ * read_notifications: the rows read marks took out of event_push_actions, for GET /notifications.
  */
 import type { EntityManager } from "typeorm";
 import { toNumber } from "../dialect.js";
@@ -21,6 +22,8 @@ export interface PushActionRow {
   /** MAIN_THREAD, or the thread root's event ID. */
   threadId: string;
   highlight: boolean;
+  /** The matched rule's actions as JSON; null for what `highlight` restores (notification-actions.ts). */
+  actions: string | null;
 }
 
 /** An event the worker processes (visible events only: not outliers, rejected or soft-failed). */
@@ -75,7 +78,10 @@ export interface NotificationRow {
   streamOrdering: number;
   threadId: string;
   highlight: boolean;
+  actions: string | null;
   eventId: string;
+  /** Taken out of event_push_actions by a read mark (read_notifications). */
+  readMarked: boolean;
 }
 
 const VISIBLE = "outlier = FALSE AND rejected_reason IS NULL AND soft_failed = FALSE";
@@ -84,6 +90,7 @@ const READ_RECEIPT_TYPES = ["m.read", "m.read.private"];
 const RANGES_PER_STATEMENT = 200;
 /** Read marks per DELETE statement (at most 4 parameters each). */
 const MARKS_PER_STATEMENT = 200;
+const ROW_COLUMNS = "user_id, room_id, stream_ordering, thread_id, highlight, actions";
 
 export class EventPushActionsStore extends BaseStore {
   private readonly positions = new StreamPositionsStore(this.db);
@@ -92,18 +99,19 @@ export class EventPushActionsStore extends BaseStore {
     await this.d.insertMany(
       tx,
       "event_push_actions",
-      ["user_id", "room_id", "stream_ordering", "thread_id", "highlight"],
-      rows.map((row) => [row.userId, row.roomId, row.streamOrdering, row.threadId, row.highlight ? 1 : 0]),
+      ["user_id", "room_id", "stream_ordering", "thread_id", "highlight", "actions"],
+      rows.map((row) => [row.userId, row.roomId, row.streamOrdering, row.threadId, row.highlight ? 1 : 0, row.actions]),
       "ON CONFLICT (user_id, room_id, stream_ordering) DO NOTHING",
     );
   }
 
   /**
    * Applies read marks: deletes each mark's user's rows in its room before its `before`, in its
-   * thread or in all (`threadId` null). A few statements for any number of marks (one index
-   * range each), not one per mark.
+   * thread or in all (`threadId` null), and keeps them in read_notifications as read at `readTs`.
+   * A few statements for any number of marks (one index range each), not one per mark: on
+   * PostgreSQL one statement moves them, on SQLite an INSERT … SELECT then the DELETE.
    */
-  async deletePushActionsBefore(tx: EntityManager, marks: readonly PushReadMark[]): Promise<void> {
+  async deletePushActionsBefore(tx: EntityManager, marks: readonly PushReadMark[], readTs: number): Promise<void> {
     for (let start = 0; start < marks.length; start += MARKS_PER_STATEMENT) {
       const params: unknown[] = [];
       const terms: string[] = [];
@@ -115,18 +123,48 @@ export class EventPushActionsStore extends BaseStore {
           params.push(mark.threadId);
         }
       }
-      await this.d.execute(tx, `DELETE FROM event_push_actions WHERE ${terms.join(" OR ")}`, params);
+      const where = terms.join(" OR ");
+      const into = `INSERT INTO read_notifications (${ROW_COLUMNS}, read_ts)`;
+      const conflict = "ON CONFLICT (user_id, stream_ordering) DO NOTHING";
+      if (this.d.engine === "postgres") {
+        await this.d.execute(
+          tx,
+          `WITH moved AS (DELETE FROM event_push_actions WHERE ${where} RETURNING ${ROW_COLUMNS})
+           ${into} SELECT ${ROW_COLUMNS}, ? FROM moved ${conflict}`,
+          [...params, readTs],
+        );
+      } else {
+        await this.d.execute(tx, `${into} SELECT ${ROW_COLUMNS}, ? FROM event_push_actions WHERE ${where} ${conflict}`, [readTs, ...params]);
+        await this.d.execute(tx, `DELETE FROM event_push_actions WHERE ${where}`, params);
+      }
     }
   }
 
-  /** Deletes the rows of `userIds` for event `eventId` of the room (a redacted event). */
+  /** Deletes the rows of `userIds` for event `eventId` of the room (a redacted event), read or not. */
   async deletePushActionsOfEvent(tx: EntityManager, roomId: string, eventId: string, userIds: readonly string[]): Promise<void> {
     if (userIds.length === 0) return;
-    await this.d.execute(
+    for (const table of ["event_push_actions", "read_notifications"]) {
+      await this.d.execute(
+        tx,
+        `DELETE FROM ${table} WHERE user_id ${this.d.inArray} AND room_id = ?
+         AND stream_ordering = (SELECT stream_ordering FROM events WHERE event_id = ?)`,
+        [this.d.arrayParam(userIds), roomId, eventId],
+      );
+    }
+  }
+
+  /** Deletes the read notifications read before `readTs`. */
+  deleteReadNotificationsBefore(tx: EntityManager, readTs: number): Promise<number> {
+    return this.d.execute(tx, "DELETE FROM read_notifications WHERE read_ts < ?", [readTs]);
+  }
+
+  /** Deletes the user's read notifications but the newest `keep`. */
+  deleteReadNotificationsBeyond(tx: EntityManager, userId: string, keep: number): Promise<number> {
+    return this.d.execute(
       tx,
-      `DELETE FROM event_push_actions WHERE user_id ${this.d.inArray} AND room_id = ?
-       AND stream_ordering = (SELECT stream_ordering FROM events WHERE event_id = ?)`,
-      [this.d.arrayParam(userIds), roomId, eventId],
+      `DELETE FROM read_notifications WHERE user_id = ? AND stream_ordering <=
+       (SELECT stream_ordering FROM read_notifications WHERE user_id = ? ORDER BY stream_ordering DESC LIMIT 1 OFFSET ?)`,
+      [userId, userId, keep],
     );
   }
 
@@ -194,25 +232,37 @@ export class EventPushActionsStore extends BaseStore {
 
   /**
    * The user's notifications before stream ordering `before` (all when null), newest first, at
-   * most `limit`; only highlighted ones when `onlyHighlight`.
+   * most `limit`; only highlighted ones when `onlyHighlight`. Those still in event_push_actions
+   * and those read marks moved to read_notifications, each table's newest `limit` merged.
    */
   async selectNotifications(userId: string, before: number | null, limit: number, onlyHighlight: boolean, em: EntityManager = this.reader): Promise<NotificationRow[]> {
     const params: unknown[] = [userId];
     let where = "";
     if (before !== null) {
-      where += " AND a.stream_ordering < ?";
+      where += " AND stream_ordering < ?";
       params.push(before);
     }
-    if (onlyHighlight) where += " AND a.highlight = 1";
+    if (onlyHighlight) where += " AND highlight = 1";
     params.push(limit);
-    const rows = await this.d.query<{ room_id: string; stream_ordering: unknown; thread_id: string; highlight: unknown; event_id: string }>(
+    const newest = (table: string, readMarked: number): string =>
+      `SELECT * FROM (SELECT room_id, stream_ordering, thread_id, highlight, actions, ${readMarked} AS read_marked FROM ${table}
+       WHERE user_id = ?${where} ORDER BY stream_ordering DESC LIMIT ?) ${table}`;
+    const rows = await this.d.query<{ room_id: string; stream_ordering: unknown; thread_id: string; highlight: unknown; actions: string | null; read_marked: unknown; event_id: string }>(
       em,
-      `SELECT a.room_id, a.stream_ordering, a.thread_id, a.highlight, e.event_id FROM event_push_actions a
-       JOIN events e ON e.stream_ordering = a.stream_ordering
-       WHERE a.user_id = ?${where} ORDER BY a.stream_ordering DESC LIMIT ?`,
-      params,
+      `SELECT n.room_id, n.stream_ordering, n.thread_id, n.highlight, n.actions, n.read_marked, e.event_id
+       FROM (${newest("event_push_actions", 0)} UNION ALL ${newest("read_notifications", 1)}) n
+       JOIN events e ON e.stream_ordering = n.stream_ordering ORDER BY n.stream_ordering DESC LIMIT ?`,
+      [...params, ...params, limit],
     );
-    return rows.map((row) => ({ roomId: row.room_id, streamOrdering: toNumber(row.stream_ordering), threadId: row.thread_id, highlight: toNumber(row.highlight) !== 0, eventId: row.event_id }));
+    return rows.map((row) => ({
+      roomId: row.room_id,
+      streamOrdering: toNumber(row.stream_ordering),
+      threadId: row.thread_id,
+      highlight: toNumber(row.highlight) !== 0,
+      actions: row.actions,
+      eventId: row.event_id,
+      readMarked: toNumber(row.read_marked) !== 0,
+    }));
   }
 
   /** The event IDs at `streamOrderings` (orderings without an event are absent). */
