@@ -1,6 +1,6 @@
 /**
- * Part of the composition root (app.ts): server-side search — the indexer that follows the
- * events table into the full-text index (event_search), and the search service over it, which
+ * Part of the composition root (app.ts): server-side search — the indexer that writes the
+ * full-text index (event_search) in the event persister's transactions, and the search service over it, which
  * reads rooms through the room engine (visibility, timeline, serializer).
  */
 import type { SearchDeps } from "./api/client/search.js";
@@ -34,6 +34,8 @@ export function buildSearchServices(db: HearthDataSource, deps: SearchServicesDe
   const store = new EventSearchStore(db);
   const indexer = new EventSearchIndexer({ db, store, notifier: deps.notifier, logger: deps.logger });
   const { persister, visibility, timeline, serializer } = deps.rooms;
+  // Index rows commit with the events they index (EventSearchIndexer.stage).
+  indexer.attachTo(persister);
   const search = new SearchService({
     indexer,
     notifier: deps.notifier,

@@ -229,7 +229,11 @@ withAllDatabases("PushActionsWorker", (getDb) => {
   });
 
   describe("staged in the event persister's transaction", () => {
-    const persister = { stage: null as BatchStage | null, setBatchStage(stage: BatchStage | null) { this.stage = stage; } };
+    const persister = {
+      stage: null as BatchStage | null,
+      addBatchStage(stage: BatchStage) { this.stage = stage; },
+      removeBatchStage(stage: BatchStage) { if (this.stage === stage) this.stage = null; },
+    };
     const pdu = (eventId: string) => ({ eventId, roomId: ROOM, type: "m.room.message", content: {} }) as unknown as Pdu;
     const noReads = { getEvents: async () => new Map<string, Pdu>() };
 

@@ -5,6 +5,8 @@ import type { Pdu } from "../../../src/room/pdu.js";
 import { getRoomVersion } from "../../../src/room/room-versions.js";
 import { stateMapKey } from "../../../src/room/state-map.js";
 import type { EventPersister } from "../../../src/services/rooms/event-persister.js";
+import type { BatchStage } from "../../../src/services/rooms/event-persister-types.js";
+import { StreamPositionsStore } from "../../../src/storage/stores/stream-positions-store.js";
 import { withAllDatabases } from "../../helpers/with-all-databases.js";
 import { rejection } from "../../storage/rejection.js";
 import { verifyJsonSignature } from "../../../src/crypto/json-signing.js";
@@ -353,5 +355,62 @@ withAllDatabases("EventPersister concurrency", (getDb) => {
     const positions = notifications.map((n) => n.position);
     expect(positions).to.deep.equal([...positions].sort((a, b) => a - b));
     expect(Math.max(...positions)).to.equal(await stores.events.selectMaxStreamOrdering());
+  });
+});
+
+withAllDatabases("EventPersister batch stages", (getDb) => {
+  /** A stage that records its calls in `log` and writes the batch's last position to its own counter. */
+  function recordingStage(name: string, log: string[], opts: { fail?: boolean } = {}): BatchStage {
+    const positions = new StreamPositionsStore(getDb());
+    return {
+      stage: async (tx, events) => {
+        log.push(`${name} stage ${events.map((e) => e.pdu.content.body ?? e.pdu.type).join(",")}`);
+        await positions.advanceStreamPosition(tx, `test_stage_${name}`, events[events.length - 1]!.streamOrdering);
+        if (opts.fail) throw new Error(`${name} fails`);
+        return { committed: () => void log.push(`${name} committed`), rolledBack: () => void log.push(`${name} rolled back`) };
+      },
+    };
+  }
+  const stored = (name: string) => new StreamPositionsStore(getDb()).selectStreamPosition(`test_stage_${name}`);
+
+  it("runs every stage in order in the batch's transaction, and tells each of the commit", async () => {
+    const { persister } = makePersister(getDb());
+    const roomId = await createPublicRoom(persister);
+    const log: string[] = [];
+    const first = recordingStage("first", log);
+    persister.addBatchStage(first);
+    persister.addBatchStage(recordingStage("second", log));
+    // Added twice, run once.
+    persister.addBatchStage(first);
+    const sent = await persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: "staged" } });
+    expect(log).to.deep.equal(["first stage staged", "second stage staged", "first committed", "second committed"]);
+    expect(await stored("first")).to.equal(sent.streamOrdering);
+    expect(await stored("second")).to.equal(sent.streamOrdering);
+  });
+
+  it("fails the batch when a later stage throws: the events and every stage's writes roll back", async () => {
+    const { persister, stores, notifications } = makePersister(getDb());
+    const roomId = await createPublicRoom(persister);
+    const log: string[] = [];
+    const failing = recordingStage("failing", log, { fail: true });
+    persister.addBatchStage(recordingStage("earlier", log));
+    persister.addBatchStage(failing);
+    const announced = notifications.length;
+    const maxBefore = await stores.events.selectMaxStreamOrdering();
+    const before = await stored("earlier");
+    const error = await persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: "lost" } }).then(() => null, (err: unknown) => err);
+    expect((error as Error | null)?.message).to.equal("failing fails");
+    expect(log).to.deep.equal(["earlier stage lost", "failing stage lost", "earlier rolled back"]);
+    expect(await stored("earlier")).to.equal(before);
+    expect(await stored("failing")).to.equal(0);
+    expect(notifications.length).to.equal(announced);
+    expect(await stores.events.selectMaxStreamOrdering()).to.equal(maxBefore);
+
+    // Removed, the stage runs no more and batches commit again.
+    persister.removeBatchStage(failing);
+    log.length = 0;
+    const sent = await persister.sendLocalEvent({ roomId, sender: LOCAL_ALICE, type: "m.room.message", content: { body: "kept" } });
+    expect(log).to.deep.equal(["earlier stage kept", "earlier committed"]);
+    expect(await stored("earlier")).to.equal(sent.streamOrdering);
   });
 });

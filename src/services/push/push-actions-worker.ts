@@ -27,7 +27,9 @@ import type { Pdu } from "../../room/pdu.js";
 import type { EventPushActionsStore, PushActionRow, PushCandidateRow } from "../../storage/stores/event-push-actions-store.js";
 import { runInTransaction } from "../../storage/transaction.js";
 import type { Notifier, NotifierEvents } from "../../sync/notifier.js";
-import type { BatchStage, StageEvent, StagedWork as StagedPush } from "../rooms/event-persister-types.js";
+import { BatchStageLedger, rangeOf } from "../rooms/batch-stage-ledger.js";
+import type { BatchStage, BatchStages, StageEvent, StagedWork as StagedPush } from "../rooms/event-persister-types.js";
+import { coalesceInMicrotask } from "../../util/coalesce-microtask.js";
 import type { Logger } from "../../util/logger.js";
 import type { EventPushEvaluator, PushEventReader, ReadMark } from "./event-push-evaluator.js";
 import type { PushReads, RoomPushStates } from "./room-push-states.js";
@@ -90,29 +92,17 @@ export class PushActionsWorker implements BatchStage {
   private running: Promise<void> | null = null;
   private stopped = false;
   private readonly waiters = new Set<Waiter>();
-  private kickQueued = false;
-  /** Committed staged batches' position ranges above `processed`, which followed reads skip. */
-  private staged: Array<readonly [number, number]> = [];
-  /** Events at or below this position may be neither staged nor evaluated yet. */
-  private unstagedUpTo = 0;
-  /** Batches being written that stage() declined. */
-  private declinedInFlight = 0;
+  private readonly kickSoon = coalesceInMicrotask(() => this.kick());
   private started = false;
-  /** The event persister this worker stages in (attachTo), if any. */
-  private persister: { setBatchStage(stage: BatchStage | null): void } | null = null;
+  /** What was staged, declined or not staged above `processed`. */
+  private readonly ledger = new BatchStageLedger();
   private readonly onNotify = (...[stream, position, , origin]: NotifierEvents["notify"]): void => {
     if (stream !== "pdu" || position <= this.target) return;
     this.target = position;
-    // Another process's events were not staged here; without a persister, none were.
-    if (origin === "remote" || this.persister === null) this.unstagedUpTo = Math.max(this.unstagedUpTo, position);
+    this.ledger.announced(position, origin);
     // Started in a microtask: the positions a writer announces in pieces within one turn are
     // evaluated in one pass, not the first alone and then the rest.
-    if (this.kickQueued) return;
-    this.kickQueued = true;
-    queueMicrotask(() => {
-      this.kickQueued = false;
-      this.kick();
-    });
+    this.kickSoon();
   };
 
   constructor(private readonly deps: PushActionsWorkerDeps) {}
@@ -121,7 +111,7 @@ export class PushActionsWorker implements BatchStage {
   async start(): Promise<void> {
     this.processed = await this.deps.store.selectProcessedPosition();
     this.target = Math.max(this.target, this.deps.notifier.currentToken().pdu);
-    this.unstagedUpTo = this.target;
+    this.ledger.unstaged(this.target);
     this.deps.notifier.on("notify", this.onNotify);
     this.started = true;
     this.kick();
@@ -132,15 +122,14 @@ export class PushActionsWorker implements BatchStage {
    * Only the persister of this process may be attached: the worker then takes the positions
    * the notifier announces from this process as staged, unless declined.
    */
-  attachTo(persister: { setBatchStage(stage: BatchStage | null): void }): void {
-    this.persister = persister;
-    persister.setBatchStage(this);
+  attachTo(persister: BatchStages): void {
+    this.ledger.attach(persister, this);
   }
 
   /** Stops following the notifier and waits for the batch in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.persister?.setBatchStage(null);
+    this.ledger.detach(this);
     this.deps.notifier.off("notify", this.onNotify);
     await this.running;
     for (const waiter of this.waiters) this.settle(waiter, false);
@@ -175,16 +164,9 @@ export class PushActionsWorker implements BatchStage {
    */
   async stage(tx: EntityManager, events: readonly StageEvent[], reader: PushEventReader): Promise<StagedPush | null> {
     if (events.length === 0) return null;
-    if (this.stopped || this.persister === null) return null;
-    if (!this.started || this.running !== null || this.declinedInFlight > 0 || this.unstagedUpTo > this.processed) {
-      return this.decline(events);
-    }
-    let first = Infinity;
-    let last = -Infinity;
-    for (const event of events) {
-      if (event.streamOrdering < first) first = event.streamOrdering;
-      if (event.streamOrdering > last) last = event.streamOrdering;
-    }
+    if (this.stopped || !this.ledger.attached) return null;
+    if (!this.started || this.running !== null || !this.ledger.caughtUp(this.processed)) return this.ledger.decline(events, this.stopped);
+    const [first, last] = rangeOf(events);
     const rooms = new Set(events.map((e) => e.pdu.roomId));
     let evaluated: Evaluated;
     try {
@@ -200,10 +182,10 @@ export class PushActionsWorker implements BatchStage {
       // The events are written all the same; the worker evaluates them again after the commit.
       for (const roomId of rooms) this.deps.roomStates.forget(roomId);
       this.deps.logger?.error({ err, first, last }, "push actions: evaluating a batch being written failed");
-      return this.decline(events);
+      return this.ledger.decline(events, this.stopped);
     }
     // Once everything before the batch is evaluated or staged, the position moves with it.
-    const position = this.declinedInFlight === 0 && this.unstagedUpTo <= this.processed ? last : null;
+    const position = this.ledger.caughtUp(this.processed) ? last : null;
     try {
       await this.write(tx, evaluated, position);
     } catch (err) {
@@ -212,8 +194,7 @@ export class PushActionsWorker implements BatchStage {
     }
     return {
       committed: () => {
-        this.staged.push([first, last]);
-        this.staged.sort((a, b) => a[0] - b[0]);
+        this.ledger.committed([first, last]);
         this.report(evaluated);
       },
       rolledBack: () => {
@@ -222,25 +203,9 @@ export class PushActionsWorker implements BatchStage {
     };
   }
 
-  private decline(events: readonly StageEvent[]): StagedPush | null {
-    if (this.stopped) return null;
-    this.declinedInFlight++;
-    let last = 0;
-    for (const event of events) if (event.streamOrdering > last) last = event.streamOrdering;
-    return {
-      committed: () => {
-        this.declinedInFlight--;
-        this.unstagedUpTo = Math.max(this.unstagedUpTo, last);
-      },
-      rolledBack: () => {
-        this.declinedInFlight--;
-      },
-    };
-  }
-
   private kick(): void {
     if (this.running !== null || this.stopped || this.processed >= this.target) return;
-    if (this.unstagedUpTo <= this.processed && this.declinedInFlight === 0) {
+    if (this.ledger.caughtUp(this.processed)) {
       // Every event up to the target was staged: nothing to read.
       this.advanceTo(this.target);
       return;
@@ -272,7 +237,7 @@ export class PushActionsWorker implements BatchStage {
     const rows = await store.selectPushCandidates(this.processed, upTo, batchSize);
     const last = rows.length < batchSize ? upTo : rows[rows.length - 1]!.streamOrdering;
     let evaluated: Evaluated = { actions: [], reads: new Map(), redactions: [] };
-    const fresh = rows.filter((row) => !this.isStaged(row.streamOrdering));
+    const fresh = rows.filter((row) => !this.ledger.isStaged(row.streamOrdering));
     if (!skip && fresh.length > 0) {
       const events = await this.deps.events.getEvents(fresh.map((c) => c.eventId));
       const candidates: Array<{ pdu: Pdu; candidate: PushCandidateRow }> = [];
@@ -331,18 +296,10 @@ export class PushActionsWorker implements BatchStage {
     this.deps.onBatch?.({ actions, reads: [...reads.values()], redactedRooms: new Set(redactions.map((r) => r.roomId)) });
   }
 
-  private isStaged(position: number): boolean {
-    for (const [first, last] of this.staged) {
-      if (position < first) return false;
-      if (position <= last) return true;
-    }
-    return false;
-  }
-
   private advanceTo(position: number): void {
     if (position <= this.processed) return;
     this.processed = position;
-    this.staged = this.staged.filter(([, last]) => last > position);
+    this.ledger.advanced(position);
     for (const waiter of this.waiters) if (waiter.position <= this.processed) this.settle(waiter, true);
   }
 }

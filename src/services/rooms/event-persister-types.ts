@@ -74,9 +74,10 @@ export interface StagedWork {
 }
 
 /**
- * Work that commits with each batch of events (the push actions, PushActionsWorker.stage): run
- * inside the batch's transaction once its events are written. `reader` reads the batch's events
- * as well as stored ones. An error fails the batch.
+ * Work that commits with each batch of events (the push actions, PushActionsWorker.stage; the
+ * search index, EventSearchIndexer.stage): run inside the batch's transaction once its events
+ * are written, after the stages added before it. `reader` reads the batch's events as well as
+ * stored ones. An error fails the batch: every stage's StagedWork is then rolled back.
  */
 export interface BatchStage {
   stage(
@@ -84,6 +85,12 @@ export interface BatchStage {
     events: readonly StageEvent[],
     reader: { getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>> },
   ): Promise<StagedWork | null>;
+}
+
+/** Where BatchStages are added (the event persister): each runs in every batch's transaction. */
+export interface BatchStages {
+  addBatchStage(stage: BatchStage): void;
+  removeBatchStage(stage: BatchStage): void;
 }
 
 /**

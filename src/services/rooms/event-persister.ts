@@ -89,7 +89,8 @@ export class EventPersister {
   /** Settles once this turn's writes are in the queue; null when none are waiting. */
   private turnHandedOver: Promise<void> | null = null;
   private readonly committedListeners = new Set<CommittedEventsListener>();
-  private stage: BatchStage | null = null;
+  /** Run in order in every batch's transaction (addBatchStage). */
+  private stages: BatchStage[] = [];
 
   constructor(private readonly deps: EventPersisterDeps) {
     const options = deps.options ?? {};
@@ -186,11 +187,17 @@ export class EventPersister {
   }
 
   /**
-   * Runs `stage` in every batch's transaction from now on, after its events are written (the
-   * push actions, which then commit with the events). Null stops it.
+   * Runs `stage` in every batch's transaction from now on, after its events are written and
+   * after the stages added before it (the push actions and the search index, which then commit
+   * with the events). Adding a stage twice runs it once.
    */
-  setBatchStage(stage: BatchStage | null): void {
-    this.stage = stage;
+  addBatchStage(stage: BatchStage): void {
+    if (!this.stages.includes(stage)) this.stages = [...this.stages, stage];
+  }
+
+  /** Stops running `stage` (batches already running may still call it). */
+  removeBatchStage(stage: BatchStage): void {
+    this.stages = this.stages.filter((s) => s !== stage);
   }
 
   /** Resolves once every write asked for so far has been persisted (tests, shutdown). */
@@ -276,7 +283,8 @@ export class EventPersister {
     const settled = new Set<WorkItem>();
     let batch: EventBatch | null = null;
     let range: [number, number] | null = null;
-    let staged: StagedWork | null = null;
+    /** What the stages prepared, each told once the transaction has ended. */
+    const staged: StagedWork[] = [];
     try {
       await runInTransaction(this.deps.db, async (tx) => {
         batch = new EventBatch();
@@ -321,12 +329,19 @@ export class EventPersister {
           this.tracker.register(min, max);
           return orderings;
         }));
-        if (this.stage !== null) staged = await this.stage.stage(tx, stageEvents(batch), this.batchReader(batch));
+        if (this.stages.length > 0) {
+          const events = stageEvents(batch);
+          const reader = this.batchReader(batch);
+          for (const stage of this.stages) {
+            const work = await stage.stage(tx, events, reader);
+            if (work !== null) staged.push(work);
+          }
+        }
         const committed = batch;
         onCommit(tx, () => this.install(committed));
       });
     } catch (err) {
-      (staged as StagedWork | null)?.rolledBack();
+      for (const work of staged) work.rolledBack();
       for (const roomId of rooms.keys()) this.heads.forget(roomId);
       if (range !== null) this.tracker.settle(range[0], range[1], []);
       // Every other item fails with the batch (those after the failure too).
@@ -334,7 +349,7 @@ export class EventPersister {
       this.answerRepeated(repeated);
       return;
     }
-    (staged as StagedWork | null)?.committed();
+    for (const work of staged) work.committed();
     for (const answer of answers) answer();
     this.answerRepeated(repeated);
     if (batch !== null) this.tellCommitted(batch);

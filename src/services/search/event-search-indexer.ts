@@ -1,10 +1,15 @@
 /**
- * Keeps the full-text index of server-side search (event_search) up to date by following the
- * events table in stream order, as the push actions worker follows it (push-actions-worker.ts):
- * it listens to the notifier's `pdu` positions, reads the events after its stored position in
- * batches, and writes their rows and its new position in one transaction, so a restart resumes
- * exactly where the last commit left off. From position 0 (no counter yet) it indexes every
- * event already stored.
+ * Keeps the full-text index of server-side search (event_search) up to date, the way the push
+ * actions worker keeps the push actions (push-actions-worker.ts), with two ways in:
+ * - **Staged** (the usual one): the event persister calls stage() inside the transaction that
+ *   writes a batch of events, so their index rows and the indexer's stored position commit with
+ *   them. A send then costs no second transaction.
+ * - **Followed**: otherwise the indexer follows the notifier's `pdu` positions and reads the
+ *   events table in stream order, in batches, writing their rows and its new position in one
+ *   transaction: events written before it started (a restart resumes after the position stored;
+ *   from position 0, no counter yet, it indexes every event already stored), by another process,
+ *   or by a batch that stage() declined. It declines while followed events remain, so that
+ *   events are indexed in stream order and none twice (a redaction must find the row it drops).
  *
  * Indexed: `content.body` of `m.room.message`, `content.name` of `m.room.name`, `content.topic`
  * of `m.room.topic` (the keys of https://spec.matrix.org/v1.19/client-server-api/#server-side-search).
@@ -12,14 +17,18 @@
  * never indexed. Backfilled events (negative stream orderings) are not followed.
  *
  * Searches wait (waitFor) for the indexer to reach the position of the newest event, so that a
- * message just sent is found. A batch that keeps failing is skipped after a few tries (logged).
+ * message just sent is found; staged events count once their batch has committed and been
+ * announced. A followed batch that keeps failing is skipped after a few tries (logged).
  */
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { EventSearchStore, SearchRow, SearchSourceRow } from "../../storage/stores/event-search-store.js";
 import { runInTransaction } from "../../storage/transaction.js";
 import type { Notifier, NotifierEvents } from "../../sync/notifier.js";
+import { coalesceInMicrotask } from "../../util/coalesce-microtask.js";
 import type { Logger } from "../../util/logger.js";
 import { PositionWaiters } from "../../util/position-waiters.js";
+import { BatchStageLedger, rangeOf } from "../rooms/batch-stage-ledger.js";
+import type { BatchStage, BatchStages, StageEvent, StagedWork } from "../rooms/event-persister-types.js";
 
 export interface EventSearchIndexerDeps {
   db: DataSource;
@@ -32,6 +41,12 @@ export interface EventSearchIndexerDeps {
   retryDelayMs?: number;
 }
 
+/** What a run of events writes to the index: rows, and the events whose redaction drops theirs. */
+interface Indexed {
+  readonly rows: SearchRow[];
+  readonly redacted: string[];
+}
+
 /** The content key indexed for each event type. */
 const KEY_OF_TYPE: ReadonlyMap<string, string> = new Map([
   ["m.room.message", "content.body"],
@@ -41,17 +56,23 @@ const KEY_OF_TYPE: ReadonlyMap<string, string> = new Map([
 
 const MAX_TRIES = 3;
 
-export class EventSearchIndexer {
+export class EventSearchIndexer implements BatchStage {
   /** The stream ordering indexed up to, and the searches waiting for it. */
   private readonly indexed = new PositionWaiters();
   private target = 0;
   private running: Promise<void> | null = null;
   private stopped = false;
   private started = false;
-  private readonly onNotify = (...[stream, position]: NotifierEvents["notify"]): void => {
+  private readonly kickSoon = coalesceInMicrotask(() => this.kick());
+  /** What was staged, declined or not staged above `indexed`. */
+  private readonly ledger = new BatchStageLedger();
+  private readonly onNotify = (...[stream, position, , origin]: NotifierEvents["notify"]): void => {
     if (stream !== "pdu" || position <= this.target) return;
     this.target = position;
-    this.kick();
+    this.ledger.announced(position, origin);
+    // Started in a microtask: the positions a writer announces in pieces within one turn are
+    // indexed in one pass, not the first alone and then the rest.
+    this.kickSoon();
   };
 
   constructor(private readonly deps: EventSearchIndexerDeps) {}
@@ -60,14 +81,25 @@ export class EventSearchIndexer {
   async start(): Promise<void> {
     this.indexed.reach(await this.deps.store.selectIndexedPosition());
     this.target = Math.max(this.target, this.deps.notifier.currentToken().pdu);
+    this.ledger.unstaged(this.target);
     this.deps.notifier.on("notify", this.onNotify);
     this.started = true;
     this.kick();
   }
 
+  /**
+   * Indexes the events `persister` writes inside its transactions from now on (stage()). Only
+   * the persister of this process may be attached: the indexer then takes the positions the
+   * notifier announces from this process as staged, unless declined.
+   */
+  attachTo(persister: BatchStages): void {
+    this.ledger.attach(persister, this);
+  }
+
   /** Stops following the notifier and waits for the batch in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.ledger.detach(this);
     this.deps.notifier.off("notify", this.onNotify);
     await this.running;
     this.indexed.release();
@@ -84,9 +116,40 @@ export class EventSearchIndexer {
     return this.indexed.wait(position, timeoutMs);
   }
 
-  /** Runs batches until the target is reached; a batch failing MAX_TRIES times in a row is then skipped. */
+  /**
+   * Indexes `events` (a batch the event persister is writing in `tx`, in stream order) in `tx`:
+   * one insert of their rows, the drops of what their redactions redact, and the position. A
+   * batch with nothing to index writes nothing (a restart reads it again and finds nothing).
+   * Writes nothing when not attached or stopped (null), or still following events before these:
+   * it then indexes them after the commit, in order.
+   */
+  async stage(tx: EntityManager, events: readonly StageEvent[]): Promise<StagedWork | null> {
+    if (events.length === 0) return null;
+    if (this.stopped || !this.ledger.attached) return null;
+    if (!this.started || this.running !== null || !this.ledger.caughtUp(this.indexed.current())) return this.ledger.decline(events, this.stopped);
+    const [first, last] = rangeOf(events);
+    const indexed: Indexed = { rows: [], redacted: [] };
+    for (const { pdu, streamOrdering, visible } of events) {
+      // Backfilled events (negative orderings) are not indexed, as they are not followed.
+      if (!visible || streamOrdering <= 0) continue;
+      const source = { streamOrdering, eventId: pdu.eventId, roomId: pdu.roomId, type: pdu.type, sender: pdu.sender, originServerTs: pdu.originServerTs, redacted: false };
+      add(indexed, searchRowOf(source, pdu.json));
+    }
+    if (indexed.rows.length > 0 || indexed.redacted.length > 0) await this.write(tx, indexed, last);
+    return {
+      committed: () => this.ledger.committed([first, last]),
+      rolledBack: () => {},
+    };
+  }
+
+  /** Runs followed batches until the target is reached; a batch failing MAX_TRIES times in a row is then skipped. */
   private kick(): void {
     if (!this.started || this.running !== null || this.stopped || this.indexed.current() >= this.target) return;
+    if (this.ledger.caughtUp(this.indexed.current())) {
+      // Every event up to the target was staged: nothing to read.
+      this.advanceTo(this.target);
+      return;
+    }
     const loop = async (): Promise<void> => {
       for (let failures = 0; !this.stopped && this.indexed.current() < this.target;) {
         failures = await this.indexBatch(this.target, failures >= MAX_TRIES).then(
@@ -105,40 +168,52 @@ export class EventSearchIndexer {
     });
   }
 
-  /** One batch after `indexed`, up to `upTo` at most; `skip` records the position only. */
+  /** One followed batch after `indexed`, up to `upTo` at most, skipping staged events; `skip` records the position only. */
   private async indexBatch(upTo: number, skip: boolean): Promise<void> {
-    const { store } = this.deps;
     const batchSize = this.deps.batchSize ?? 500;
-    const events = await store.selectEventsToIndex(this.indexed.current(), upTo, batchSize);
+    const events = await this.deps.store.selectEventsToIndex(this.indexed.current(), upTo, batchSize);
     const last = events.length < batchSize ? upTo : events[events.length - 1]!.streamOrdering;
-    const rows: SearchRow[] = [];
-    const redacted: string[] = [];
+    const indexed: Indexed = { rows: [], redacted: [] };
     if (!skip) {
       for (const event of events) {
-        const found = searchRowOf(event);
-        if (found === null) continue;
-        if ("redacts" in found) redacted.push(found.redacts);
-        else rows.push(found);
+        if (this.ledger.isStaged(event.streamOrdering)) continue;
+        let json: { content?: unknown; redacts?: unknown };
+        try {
+          json = JSON.parse(event.json) as { content?: unknown; redacts?: unknown };
+        } catch {
+          continue;
+        }
+        add(indexed, searchRowOf(event, json));
       }
     }
-    await runInTransaction(this.deps.db, async (tx) => {
-      await store.insertSearchRows(tx, rows);
-      // After the inserts: a redaction in this batch drops an event of this batch too.
-      await store.deleteSearchRowsOfEvents(tx, redacted);
-      await store.updateIndexedPosition(tx, last);
-    });
-    this.indexed.reach(last);
+    await runInTransaction(this.deps.db, (tx) => this.write(tx, indexed, last));
+    this.advanceTo(last);
+  }
+
+  /** Writes `indexed` in `tx`, and `position` as the one indexed up to. */
+  private async write(tx: EntityManager, indexed: Indexed, position: number): Promise<void> {
+    const { store } = this.deps;
+    await store.insertSearchRows(tx, indexed.rows);
+    // After the inserts: a redaction in this batch drops an event of this batch too.
+    await store.deleteSearchRowsOfEvents(tx, indexed.redacted);
+    await store.updateIndexedPosition(tx, position);
+  }
+
+  private advanceTo(position: number): void {
+    if (position <= this.indexed.current()) return;
+    this.ledger.advanced(position);
+    this.indexed.reach(position);
   }
 }
 
-/** The row an event is indexed as, the event a redaction redacts, or null. */
-function searchRowOf(event: SearchSourceRow): SearchRow | { redacts: string } | null {
-  let json: { content?: unknown; redacts?: unknown };
-  try {
-    json = JSON.parse(event.json) as { content?: unknown; redacts?: unknown };
-  } catch {
-    return null;
-  }
+function add(indexed: Indexed, found: SearchRow | { redacts: string } | null): void {
+  if (found === null) return;
+  if ("redacts" in found) indexed.redacted.push(found.redacts);
+  else indexed.rows.push(found);
+}
+
+/** The row an event (`json`, its parsed JSON) is indexed as, the event a redaction redacts, or null. */
+function searchRowOf(event: Omit<SearchSourceRow, "json">, json: { content?: unknown; redacts?: unknown }): SearchRow | { redacts: string } | null {
   const content = typeof json.content === "object" && json.content !== null ? (json.content as Record<string, unknown>) : {};
   if (event.type === "m.room.redaction") {
     // Room versions 1–10 carry `redacts` at the top level, 11 and later in the content.

@@ -1,6 +1,6 @@
 /**
- * event_search: the full-text index behind POST /search (written by the search indexer, which
- * follows the events table in stream order), and the queries over it. The one engine-specific
+ * event_search: the full-text index behind POST /search (written by the search indexer, in the
+ * event persister's transactions or following the events table in stream order), and the queries over it. The one engine-specific
  * store: FTS5 on SQLite (MATCH, bm25), tsvector/tsquery with the 'simple' configuration on
  * PostgreSQL (@@, ts_rank). Both match every word of the search term as a prefix, so that the
  * same term finds the same events on either engine.
