@@ -55,6 +55,8 @@ export interface RoomServicesOptions {
   appservices?: Pick<AppserviceRegistry, "findById" | "checkAliasNamespace">;
   clock?: Clock;
   persister?: EventPersisterOptions;
+  /** The users a user ignores (`m.ignored_user_list`), left out of relations; none when absent. */
+  ignoredUsers?: (userId: string) => Promise<ReadonlySet<string>>;
 }
 
 export interface RoomServices {
@@ -101,10 +103,10 @@ export function buildRoomServices(db: HearthDataSource, options: RoomServicesOpt
   });
   const forgottenStore = new ForgottenRoomsStore(db);
   const visibility = new RoomVisibility({ reader: persister, state: stores.state, memberships: stores.currentState, forgotten: forgottenStore });
-  const aggregations = new BundledAggregations({ relations: stores.relations, reader: persister });
+  const aggregations = new BundledAggregations({ relations: stores.relations, reader: persister, ignoredUsers: options.ignoredUsers, visibility, events: stores.events });
   const serializer = new RoomEventSerializer({ reader: persister, events: stores.events, clock, aggregations });
   const positions = new RoomPositions(stores.events);
-  const relations = new RoomRelationsService({ reader: persister, events: stores.events, relations: stores.relations, positions, visibility, serializer });
+  const relations = new RoomRelationsService({ reader: persister, events: stores.events, relations: stores.relations, positions, visibility, serializer, ignoredUsers: options.ignoredUsers });
 
   const aliases = new AliasService({
     db,

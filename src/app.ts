@@ -146,6 +146,7 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
     },
     isServerAdmin: async (userId) => (await users.getUser(userId))?.isAdmin === true,
     appservices,
+    ignoredUsers: (userId) => userData.accountData.getIgnoredUsers(userId),
   });
   const push = buildPushServices(db, {
     serverName: config.server_name,

@@ -217,6 +217,67 @@ describeRooms("api/client/relations", (s) => {
     expect(redactedRelations?.["m.reference"]).to.deep.equal({ chunk: [{ event_id: ref }] });
   });
 
+  it("leaves children and threads of ignored users out of bundles, /relations and /threads", async () => {
+    const dave = await s.newUser("relations-ignorer");
+    const roomId = await s.alice.createRoom({ preset: "public_chat" });
+    for (const user of [s.bob, dave]) expect((await user.join(roomId)).status).to.equal(200);
+    const root = await s.alice.send(roomId, "root");
+    const fromAlice = await s.alice.send(roomId, thread(root, "alice's reply"));
+    const fromBob = await s.bob.send(roomId, thread(root, "bob's reply"));
+    await s.bob.send(roomId, { body: "see", "m.relates_to": { rel_type: "m.reference", event_id: root } });
+    const bobsRoot = await s.bob.send(roomId, "bob's root");
+    await s.alice.send(roomId, thread(bobsRoot, "alice answers bob"));
+    const onlyBob = await s.alice.send(roomId, "only bob replies");
+    await s.bob.send(roomId, thread(onlyBob, "bob alone"));
+    const ignore = await dave.request("PUT", `/user/${enc(dave.userId)}/account_data/m.ignored_user_list`, { ignored_users: { [s.bob.userId]: {} } });
+    expect(ignore.status).to.equal(200);
+
+    const bundles = async (user: RoomClient, eventId: string) =>
+      (await user.request("GET", `/rooms/${enc(roomId)}/event/${enc(eventId)}`)).body.unsigned as Event["unsigned"];
+    const seen = (await bundles(dave, root))?.["m.relations"];
+    expect(seen?.["m.thread"]).to.include({ count: 1, current_user_participated: false });
+    expect((seen?.["m.thread"]?.latest_event as Event).event_id).to.equal(fromAlice);
+    expect(seen).to.not.have.property("m.reference");
+    expect((await bundles(dave, onlyBob))?.["m.relations"]).to.equal(undefined);
+    // Alice ignores no one: bob's events count for her.
+    const hers = (await bundles(s.alice, root))?.["m.relations"];
+    expect(hers?.["m.thread"]).to.include({ count: 2 });
+    expect((hers?.["m.thread"]?.latest_event as Event).event_id).to.equal(fromBob);
+
+    expect(ids((await relations(dave, roomId, root)).body.chunk)).to.deep.equal([fromAlice]);
+    expect(ids((await relations(s.alice, roomId, root, "/m.thread")).body.chunk)).to.deep.equal([fromBob, fromAlice]);
+    const threads = (user: RoomClient) => user.request("GET", `${V1}/rooms/${enc(roomId)}/threads`);
+    expect(ids((await threads(dave)).body.chunk)).to.deep.equal([onlyBob, root]);
+    expect(ids((await threads(s.alice)).body.chunk)).to.deep.equal([onlyBob, bobsRoot, root]);
+  });
+
+  it("bundles only events the user may see: no thread or edit sent after they left a `joined` room", async () => {
+    const roomId = await s.alice.createRoom({ preset: "public_chat", initial_state: [{ type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } }] });
+    const dave = await s.newUser("relations-leaver");
+    expect((await dave.join(roomId)).status).to.equal(200);
+    const root = await s.alice.send(roomId, "root");
+    const early = await s.alice.send(roomId, thread(root, "while dave is here"));
+    const original = await s.alice.send(roomId, "original");
+    const seenEdit = await s.alice.send(roomId, edit(original, "edited while dave is here"));
+    expect((await dave.request("POST", `/rooms/${enc(roomId)}/leave`, {})).status).to.equal(200);
+    const late = await s.alice.send(roomId, thread(root, "after dave left"));
+    await s.alice.send(roomId, edit(original, "edited after dave left"));
+
+    const messages = await dave.request("GET", `/rooms/${enc(roomId)}/messages?dir=b&limit=20`);
+    expect(messages.status, JSON.stringify(messages.body)).to.equal(200);
+    const byId = new Map((messages.body.chunk as Event[]).map((e) => [e.event_id, e]));
+    expect(byId.has(late)).to.equal(false);
+    const threadBundle = byId.get(root)?.unsigned?.["m.relations"]?.["m.thread"];
+    // A thread whose latest event dave may not see is not bundled for him.
+    expect(threadBundle).to.equal(undefined);
+    expect((byId.get(original)?.unsigned?.["m.relations"]?.["m.replace"] as Event | undefined)?.event_id).to.equal(seenEdit);
+    const children = await relations(dave, roomId, root);
+    expect(ids(children.body.chunk)).to.deep.equal([early]);
+    // Alice sees the latest of both.
+    const hers = (await s.alice.request("GET", `/rooms/${enc(roomId)}/event/${enc(root)}`)).body.unsigned as Event["unsigned"];
+    expect((hers?.["m.relations"]?.["m.thread"]?.latest_event as Event).event_id).to.equal(late);
+  });
+
   it("bundles aggregations in a limited /sync timeline", async () => {
     const roomId = await s.alice.createRoom();
     const root = await s.alice.send(roomId, "root");

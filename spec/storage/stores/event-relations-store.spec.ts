@@ -65,6 +65,27 @@ withAllDatabases("EventRelationsStore", (getDb) => {
     expect((await store.selectThreadRoots({ roomId: ROOM, before: Number.MAX_SAFE_INTEGER, limit: 10, participant: ALICE })).map((r) => r.rootId)).to.deep.equal(["$a"]);
   });
 
+  it("leaves the children of ignored senders out of the aggregations", async () => {
+    const events = new EventsStore(getDb());
+    await runInTransaction(getDb(), (tx) => events.insertEvents(tx, [stored(1, { body: "root" }, { eventId: "$root" })]));
+    const CAROL = "@carol:hs.test";
+    await write([
+      relation(2, "$root", "m.thread", 12),
+      relation(3, "$root", "m.thread", 13, { sender: BOB }),
+      relation(4, "$root", "m.reference", 14, { sender: BOB }),
+      relation(5, "$root", "m.reference", 15, { sender: CAROL }),
+    ]);
+    const summary = (rows: Awaited<ReturnType<EventRelationsStore["selectAggregations"]>>) =>
+      rows.map((row) => ({ relType: row.relType, eventId: row.eventId, count: row.count })).sort((a, b) => (a.eventId < b.eventId ? -1 : 1));
+    expect(summary(await store.selectAggregations(["$root"], ALICE))).to.deep.equal([
+      { relType: "m.thread", eventId: "$r3", count: 2 }, { relType: "m.reference", eventId: "$r4", count: 1 }, { relType: "m.reference", eventId: "$r5", count: 1 },
+    ]);
+    expect(summary(await store.selectAggregations(["$root"], ALICE, [BOB]))).to.deep.equal([
+      { relType: "m.thread", eventId: "$r2", count: 1 }, { relType: "m.reference", eventId: "$r5", count: 1 },
+    ]);
+    expect(summary(await store.selectAggregations(["$root"], ALICE, [BOB, CAROL, ALICE]))).to.deep.equal([]);
+  });
+
   it("deletes the relations of redacted events", async () => {
     await write([relation(1, "$root", "m.thread", 11), relation(2, "$root", "m.thread", 12)]);
     await runInTransaction(getDb(), (tx) => store.deleteEventRelations(tx, ["$r1"]));

@@ -13,6 +13,9 @@
  * The thread list is "ordered by the `latest_event` in each event's aggregated children": here
  * by the stream ordering of each thread's latest event; `next_batch` is that ordering of the last
  * root returned (the next page has threads whose latest event is older).
+ *
+ * Events sent by users the requester ignores (`m.ignored_user_list`) are left out of both, as of
+ * /sync: their children, and the threads they started.
  */
 import { ErrCode, MatrixError } from "../../matrix/errors.js";
 import type { ClientEventJson, PduJson } from "../../matrix/pdu-json.js";
@@ -41,6 +44,8 @@ export interface RelationsDeps {
   positions: Pick<RoomPositions, "resolve" | "readLimit">;
   visibility: Pick<RoomVisibility, "requireReadable" | "filterVisible">;
   serializer: Pick<RoomEventSerializer, "serialize">;
+  /** The users a user ignores. Default: none. */
+  ignoredUsers?: (userId: string) => Promise<ReadonlySet<string>>;
 }
 
 export interface RelationsRequest {
@@ -106,6 +111,7 @@ export class RoomRelationsService {
     let key: RelationKey = from === null
       ? (dir === "b" ? END_KEY : { topologicalOrdering: ROOM_START.topological, streamOrdering: -1 })
       : { topologicalOrdering: from.topological, streamOrdering: dir === "b" ? from.stream : from.stream - 1 };
+    const ignored = await this.ignored(userId);
     const found: VisibleEvent[] = [];
     let scanned = 0;
     const batchSize = Math.min(Math.max(limit * 2, 20), MAX_SCANNED);
@@ -124,7 +130,7 @@ export class RoomRelationsService {
       const candidates: PositionedEvent[] = [];
       for (const row of rows) {
         const pdu = pdus.get(row.eventId);
-        if (pdu !== undefined) candidates.push({ pdu, streamOrdering: row.streamOrdering });
+        if (pdu !== undefined && !(pdu.stateKey === undefined && ignored.has(pdu.sender))) candidates.push({ pdu, streamOrdering: row.streamOrdering });
       }
       const rowOf = new Map(rows.map((row) => [row.eventId, row]));
       for (const event of await this.deps.visibility.filterVisible(userId, candidates)) {
@@ -159,6 +165,7 @@ export class RoomRelationsService {
     const rules = await this.deps.reader.getRoomVersion(roomId);
     const response: ThreadsResponse = { chunk: [] };
     if (rules === null) return response;
+    const ignored = await this.ignored(userId);
     const found: VisibleEvent[] = [];
     let scanned = 0;
     const batchSize = Math.min(Math.max(limit * 2, 20), MAX_SCANNED);
@@ -170,7 +177,7 @@ export class RoomRelationsService {
       for (const root of roots) {
         const row = rows.get(root.rootId);
         latestOf.set(root.rootId, root.latest);
-        if (!row || row.roomId !== roomId || row.outlier || row.rejectedReason !== null || row.softFailed) continue;
+        if (!row || row.roomId !== roomId || row.outlier || row.rejectedReason !== null || row.softFailed || ignored.has(row.sender)) continue;
         candidates.push({ pdu: Pdu.fromJson(JSON.parse(row.json) as PduJson, rules, row.eventId), streamOrdering: row.streamOrdering });
       }
       for (const event of await this.deps.visibility.filterVisible(userId, candidates)) {
@@ -188,6 +195,10 @@ export class RoomRelationsService {
         return this.finish(userId, response, found);
       }
     }
+  }
+
+  private ignored(userId: string): Promise<ReadonlySet<string>> {
+    return this.deps.ignoredUsers === undefined ? Promise.resolve(new Set()) : this.deps.ignoredUsers(userId);
   }
 
   /** Serializes `events` into `response.chunk`, with their bundled aggregations. */

@@ -130,45 +130,58 @@ export class EventRelationsStore extends BaseStore {
     return rows.map((row) => ({ eventId: row.event_id, topologicalOrdering: toNumber(row.topological_ordering), streamOrdering: toNumber(row.stream_ordering) }));
   }
 
-  /** Thread roots of a room by latest activity, most recent first (see ThreadRootsQuery). */
+  /**
+   * Thread roots of a room by latest activity, most recent first (see ThreadRootsQuery). Walks the
+   * room's `m.thread` children newest first (event_relations_room_type) and keeps each that is the
+   * latest of its thread, so a page reads about as many rows as it returns, however many threads
+   * the room has.
+   */
   async selectThreadRoots(q: ThreadRootsQuery, em: EntityManager = this.reader): Promise<ThreadRootRow[]> {
     const params: unknown[] = [q.roomId, THREAD, q.before];
     let participated = "";
     if (q.participant !== undefined) {
-      participated = ` AND (MAX(CASE WHEN r.sender = ? THEN 1 ELSE 0 END) = 1
+      participated = ` AND (EXISTS (SELECT 1 FROM event_relations m WHERE m.relates_to_id = r.relates_to_id AND m.rel_type = r.rel_type AND m.sender = ?)
         OR EXISTS (SELECT 1 FROM events e WHERE e.event_id = r.relates_to_id AND e.sender = ?))`;
       params.push(q.participant, q.participant);
     }
     params.push(q.limit);
-    const rows = await this.d.query<{ relates_to_id: string; latest: unknown }>(
+    const rows = await this.d.query<{ relates_to_id: string; stream_ordering: unknown }>(
       em,
-      `SELECT r.relates_to_id, MAX(r.stream_ordering) AS latest FROM event_relations r
-       WHERE r.room_id = ? AND r.rel_type = ? GROUP BY r.relates_to_id
-       HAVING MAX(r.stream_ordering) < ?${participated}
-       ORDER BY latest DESC LIMIT ?`,
+      `SELECT r.relates_to_id, r.stream_ordering FROM event_relations r
+       WHERE r.room_id = ? AND r.rel_type = ? AND r.stream_ordering < ?
+         AND NOT EXISTS (SELECT 1 FROM event_relations n WHERE n.relates_to_id = r.relates_to_id AND n.rel_type = r.rel_type
+           AND n.room_id = r.room_id AND n.stream_ordering > r.stream_ordering)${participated}
+       ORDER BY r.stream_ordering DESC LIMIT ?`,
       params,
     );
-    return rows.map((row) => ({ rootId: row.relates_to_id, latest: toNumber(row.latest) }));
+    return rows.map((row) => ({ rootId: row.relates_to_id, latest: toNumber(row.stream_ordering) }));
   }
 
-  /** The rows bundled aggregations of `parentIds` are built from (see AggregationRow), in one statement. */
-  async selectAggregations(parentIds: readonly string[], userId: string, em: EntityManager = this.reader): Promise<AggregationRow[]> {
+  /**
+   * The rows bundled aggregations of `parentIds` are built from (see AggregationRow), in one
+   * statement. Children sent by `ignored` users are left out (the count, the latest event, the
+   * references and edits).
+   */
+  async selectAggregations(parentIds: readonly string[], userId: string, ignored: readonly string[] = [], em: EntityManager = this.reader): Promise<AggregationRow[]> {
     if (parentIds.length === 0) return [];
     const parents = this.d.arrayParam(parentIds);
+    // Without ignored users the statement is the plain one (the /sync path's).
+    const notIgnored = (alias: string) => (ignored.length === 0 ? "" : ` AND NOT (${alias}.sender ${this.d.inArray})`);
+    const ignoredParams = ignored.length === 0 ? [] : [this.d.arrayParam(ignored)];
     const rows = await this.d.query<{ parent_id: string; rel_type: string; event_id: string; count: unknown; participated: unknown; origin_server_ts: unknown }>(
       em,
       `SELECT r.relates_to_id AS parent_id, r.rel_type, COUNT(*) AS count, MAX(CASE WHEN r.sender = ? THEN 1 ELSE 0 END) AS participated,
-         (SELECT l.event_id FROM event_relations l WHERE l.relates_to_id = r.relates_to_id AND l.rel_type = r.rel_type AND l.room_id = r.room_id
+         (SELECT l.event_id FROM event_relations l WHERE l.relates_to_id = r.relates_to_id AND l.rel_type = r.rel_type AND l.room_id = r.room_id${notIgnored("l")}
           ORDER BY l.topological_ordering DESC, l.stream_ordering DESC LIMIT 1) AS event_id, 0 AS origin_server_ts
        FROM event_relations r JOIN events p ON p.event_id = r.relates_to_id
-       WHERE r.relates_to_id ${this.d.inArray} AND r.rel_type = ? AND r.room_id = p.room_id
+       WHERE r.relates_to_id ${this.d.inArray} AND r.rel_type = ? AND r.room_id = p.room_id${notIgnored("r")}
        GROUP BY r.relates_to_id, r.rel_type, r.room_id
        UNION ALL
        SELECT r.relates_to_id, r.rel_type, 1, 0, r.event_id, r.origin_server_ts
        FROM event_relations r JOIN events p ON p.event_id = r.relates_to_id
-       WHERE r.relates_to_id ${this.d.inArray} AND r.room_id = p.room_id
+       WHERE r.relates_to_id ${this.d.inArray} AND r.room_id = p.room_id${notIgnored("r")}
          AND (r.rel_type = ? OR (r.rel_type = ? AND r.sender = p.sender AND r.type = p.type AND p.state_key IS NULL))`,
-      [userId, parents, THREAD, parents, "m.reference", "m.replace"],
+      [userId, ...ignoredParams, parents, THREAD, ...ignoredParams, parents, ...ignoredParams, "m.reference", "m.replace"],
     );
     return rows.map((row) => ({
       parentId: row.parent_id,

@@ -115,7 +115,7 @@ export class PduStreamProvider implements StreamProvider {
     for (const event of loaded.values()) note(event);
     const redactions = await this.deps.events.getMany(redactionIds);
 
-    const bundles = await this.bundles(request.userId, rooms);
+    const bundles = await this.bundles(request.userId, ctx.ignoredUsers, rooms);
     const serializer = new EventSerializer({ userId: request.userId, deviceId: request.deviceId, filter: request.filter, now: ctx.now, redactions, bundles });
     for (const room of rooms) this.writeRoom(ctx, room, loaded, serializer);
     this.writeStripped(ctx, plans.invites, loaded, "invite_room_state");
@@ -140,7 +140,7 @@ export class PduStreamProvider implements StreamProvider {
    * when the relevant section has a `limited` value of `true`" (the client saw the rest arrive).
    * https://spec.matrix.org/v1.19/client-server-api/#aggregations-of-child-events
    */
-  private async bundles(userId: string, rooms: readonly RoomWork[]): Promise<ReadonlyMap<string, EventBundle>> {
+  private async bundles(userId: string, ignored: ReadonlySet<string>, rooms: readonly RoomWork[]): Promise<ReadonlyMap<string, EventBundle>> {
     const aggregations = this.deps.aggregations;
     if (aggregations === undefined) return new Map();
     const pdus = [];
@@ -152,7 +152,7 @@ export class PduStreamProvider implements StreamProvider {
         if (event.redactedBy !== null) redacted.add(event.pdu.eventId);
       }
     }
-    return pdus.length === 0 ? new Map() : aggregations.bundle(userId, pdus, redacted);
+    return pdus.length === 0 ? new Map() : aggregations.bundle(userId, pdus, { redacted, ignored });
   }
 
   /** The states each room's sections start from, end at and (for a delta) compare with. */
