@@ -20,6 +20,7 @@ import { identityAssertionOf } from "./services/appservices/appservice-auth.js";
 import { AppserviceRegistry } from "./services/appservices/appservice-registry.js";
 import { loadAppserviceRegistrations } from "./services/appservices/load-appservice-registrations.js";
 import { registerAppserviceSenders } from "./services/appservices/register-appservice-senders.js";
+import { ThirdPartyLookup } from "./services/appservices/third-party-lookup.js";
 import { TokenCacheRedisBridge } from "./services/auth/token-cache-redis-bridge.js";
 import { loadOrCreateSigningKeys } from "./services/keys/signing-key-file.js";
 import { UserService } from "./services/users/user-service.js";
@@ -208,7 +209,7 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
     },
   };
   const routes = [
-    ...clientRoutes({ versions: { versions: SUPPORTED_CLIENT_VERSIONS, unstableFeatures: { [WEBSOCKET_SYNC_FEATURE]: true } }, wellKnown, userData, accounts: accounts.routes, rooms: rooms.routes, sync: sync.routes, pushRules: push.routes, search: search.routes, pushers: push.pushersRoutes, reports: reports.routes }),
+    ...clientRoutes({ versions: { versions: SUPPORTED_CLIENT_VERSIONS, unstableFeatures: { [WEBSOCKET_SYNC_FEATURE]: true } }, wellKnown, userData, accounts: accounts.routes, rooms: rooms.routes, sync: sync.routes, pushRules: push.routes, search: search.routes, pushers: push.pushersRoutes, reports: reports.routes, thirdParty: { lookup: new ThirdPartyLookup({ appservices: appservices.appservices, logger }) } }),
     ...(config.federation.enabled ? federationRoutes({ wellKnown, openId: accounts.openId }) : []),
     ...keyRoutes({
       serverKeys: {

@@ -13,6 +13,7 @@ import { roomRoutes, type RoomRoutesDeps } from "./room-routes.js";
 import { searchRoutes, type SearchDeps } from "./search.js";
 import { userDataRoutes, type UserDataRoutesDeps } from "./user-data-routes.js";
 import { handleSync, type SyncDeps } from "./sync.js";
+import { thirdPartyLookupRoutes, type ThirdPartyLookupDeps } from "./third-party-lookup.js";
 import { handleGetVersions, type VersionsDeps } from "./versions.js";
 
 export interface ClientRoutesDeps {
@@ -34,6 +35,8 @@ export interface ClientRoutesDeps {
   readonly pushers?: PushersDeps;
   /** Content reports, and the admin API over them (report-content.ts). */
   readonly reports?: ReportContentRoutesDeps;
+  /** Third-party protocols, locations and users, from the appservices (third-party-lookup.ts). */
+  readonly thirdParty?: ThirdPartyLookupDeps;
 }
 
 export function clientRoutes(deps: ClientRoutesDeps): Route[] {
@@ -48,5 +51,6 @@ export function clientRoutes(deps: ClientRoutesDeps): Route[] {
     ...(deps.search ? searchRoutes(deps.search) : []),
     ...(deps.pushers ? pushersRoutes(deps.pushers) : []),
     ...(deps.reports ? reportContentRoutes(deps.reports) : []),
+    ...(deps.thirdParty ? thirdPartyLookupRoutes(deps.thirdParty) : []),
   ];
 }
