@@ -125,7 +125,7 @@ export function buildRoomServices(db: HearthDataSource, options: RoomServicesOpt
   const membership = new MembershipService({ serverName, persister, reader: persister, profiles, rooms: stores.rooms, userRooms: stores.currentState });
   const events = new RoomEventsService({ persister, reader: persister, aliases });
   const forget = new ForgetRoomService({ db, reader: persister, store: forgottenStore });
-  const timeline = new RoomTimelineService({ reader: persister, events: stores.events, positions, visibility, serializer });
+  const timeline = new RoomTimelineService({ reader: persister, events: stores.events, positions, visibility, serializer, ignoredUsers: options.ignoredUsers });
   const state = new RoomStateView({ reader: persister, events: stores.events, positions, visibility, serializer });
   const upgrade = new RoomUpgradeService({ persister, reader: persister, creation, aliases, directory });
   const userDirectory = new UserDirectoryService({ store: new UserDirectoryStore(db) });

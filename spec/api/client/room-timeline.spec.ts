@@ -49,6 +49,27 @@ describeRooms("api/client/room-timeline", (s) => {
     expectError(await s.alice.request("GET", `${path}?dir=b&filter=${enc(JSON.stringify({ types: "m.room.message" }))}`), 400, "M_BAD_JSON");
   });
 
+  it("leaves an ignored user's events out of /messages and /context, but not their state events", async () => {
+    const roomId = await s.alice.createRoom({ preset: "public_chat", power_level_content_override: { state_default: 0 } });
+    await s.bob.join(roomId);
+    await s.carol.join(roomId);
+    const ignore = await s.carol.request("PUT", `/user/${enc(s.carol.userId)}/account_data/m.ignored_user_list`, { ignored_users: { [s.bob.userId]: {} } });
+    expect(ignore.status).to.equal(200);
+    const first = await s.alice.send(roomId, "before");
+    await s.bob.send(roomId, "from bob");
+    const topic = await s.bob.setState(roomId, "org.example.note", "", { note: "bob's" });
+    const last = await s.alice.send(roomId, "after");
+    const messages = (await s.carol.request("GET", `/rooms/${enc(roomId)}/messages?dir=b&limit=100`)).body.chunk as Event[];
+    expect(bodies(messages)).to.deep.equal(["after", "before"]);
+    expect(messages.map((e) => e.event_id)).to.include(topic);
+    const context = (await s.carol.request("GET", `/rooms/${enc(roomId)}/context/${enc(last)}?limit=10`)).body;
+    expect(bodies(context.events_before)).to.deep.equal(["before"]);
+    expect((context.events_before as Event[]).map((e) => e.event_id)).to.include(topic);
+    // Whoever ignores nobody sees everything.
+    const alices = (await s.alice.request("GET", `/rooms/${enc(roomId)}/context/${enc(first)}?limit=10`)).body;
+    expect(bodies(alices.events_after)).to.deep.equal(["from bob", "after"]);
+  });
+
   it("non-members get 403 M_FORBIDDEN for /messages", async () => {
     const roomId = await s.alice.createRoom();
     expectError(await s.bob.request("GET", `/rooms/${enc(roomId)}/messages?dir=b`), 403, "M_FORBIDDEN");

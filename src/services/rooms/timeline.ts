@@ -25,6 +25,7 @@ import type { RoomVisibility, VisibleEvent } from "./visibility.js";
 /** Events looked at for one page at most. */
 const MAX_SCANNED = 1000;
 const MEMBER_KEY_PREFIX = stateMapKey("m.room.member", "");
+const NO_USERS: ReadonlySet<string> = new Set();
 export const DEFAULT_MESSAGES_LIMIT = 10;
 export const MAX_MESSAGES_LIMIT = 1000;
 
@@ -34,6 +35,11 @@ export interface TimelineDeps {
   positions: RoomPositions;
   visibility: RoomVisibility;
   serializer: RoomEventSerializer;
+  /**
+   * The users `userId` ignores (`m.ignored_user_list`): their events other than state are left
+   * out of /messages and /context, as /sync leaves them out. Default: none.
+   */
+  ignoredUsers?: (userId: string) => Promise<ReadonlySet<string>>;
 }
 
 export interface MessagesRequest {
@@ -215,6 +221,7 @@ export class RoomTimelineService {
     let position = from;
     let scanned = 0;
     if (rules === null) return { events: found, position, exhausted: true };
+    const ignored = this.deps.ignoredUsers === undefined ? NO_USERS : await this.deps.ignoredUsers(userId);
     const batchSize = Math.min(Math.max(limit * 2, 20), MAX_SCANNED);
     for (;;) {
       const page = await this.deps.positions.page(roomId, position, dir, batchSize);
@@ -230,7 +237,7 @@ export class RoomTimelineService {
       }
       const candidates = rows
         .map((row) => ({ pdu: toPdu(row, rules), streamOrdering: row.streamOrdering, row }))
-        .filter((e) => filter.matches({ type: e.pdu.type, sender: e.pdu.sender, room_id: roomId, content: e.pdu.content }));
+        .filter((e) => (e.pdu.stateKey !== undefined || !ignored.has(e.pdu.sender)) && filter.matches({ type: e.pdu.type, sender: e.pdu.sender, room_id: roomId, content: e.pdu.content }));
       const visible = await this.deps.visibility.filterVisible(userId, candidates);
       const rowOf = new Map(candidates.map((c) => [c.pdu.eventId, c.row]));
       for (const event of visible) {
