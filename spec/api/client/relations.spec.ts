@@ -278,6 +278,25 @@ describeRooms("api/client/relations", (s) => {
     expect((hers?.["m.relations"]?.["m.thread"]?.latest_event as Event).event_id).to.equal(late);
   });
 
+  it("in a left room's limited /sync timeline, bundles nothing sent after the user left", async () => {
+    const roomId = await s.alice.createRoom({ preset: "public_chat", initial_state: [{ type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } }] });
+    const erin = await s.newUser("relations-sync-leaver");
+    expect((await erin.join(roomId)).status).to.equal(200);
+    const root = await s.alice.send(roomId, "root");
+    await s.alice.send(roomId, thread(root, "while erin is here"));
+    expect((await erin.request("POST", `/rooms/${enc(roomId)}/leave`, {})).status).to.equal(200);
+    await s.alice.send(roomId, thread(root, "after erin left"));
+    const filter = enc(JSON.stringify({ room: { include_leave: true, timeline: { limit: 3 } } }));
+    const sync = await erin.request("GET", `/sync?filter=${filter}`);
+    expect(sync.status, JSON.stringify(sync.body)).to.equal(200);
+    const left = (sync.body.rooms as { leave: Record<string, { timeline: { limited: boolean; events: Event[] } }> }).leave[roomId]!.timeline;
+    expect(left.limited).to.equal(true);
+    const rootEvent = left.events.find((e) => e.event_id === root);
+    expect(rootEvent, "the root is in the left room's timeline").to.not.equal(undefined);
+    // The thread's latest reply came after erin left: no summary rather than a leak of it.
+    expect(rootEvent?.unsigned?.["m.relations"]?.["m.thread"]).to.equal(undefined);
+  });
+
   it("bundles aggregations in a limited /sync timeline", async () => {
     const roomId = await s.alice.createRoom();
     const root = await s.alice.send(roomId, "root");

@@ -13,6 +13,7 @@
 import type { JoinedRoomJson, LeftRoomJson, SyncEventJson, TimelineJson } from "../../matrix/endpoints/client/sync.js";
 import type { StrippedStateJson } from "../../matrix/pdu-json.js";
 import { isJsonObject } from "../../room/is-json-object.js";
+import type { Pdu } from "../../room/pdu.js";
 import { stateMapKey } from "../../room/state-map.js";
 import type { BundledAggregations, EventBundle } from "../../services/rooms/bundled-aggregations.js";
 import type { MembershipRow, SyncStore } from "../../storage/stores/sync-store.js";
@@ -139,20 +140,28 @@ export class PduStreamProvider implements StreamProvider {
    * Bundled aggregations of the timeline events of limited timelines, in one read: "`GET /sync`
    * when the relevant section has a `limited` value of `true`" (the client saw the rest arrive).
    * https://spec.matrix.org/v1.19/client-server-api/#aggregations-of-child-events
+   *
+   * A joined user may see every event bundled. In the rooms the user has left, a thread's latest
+   * reply or an edit may have come after they left, so those bundles are checked against history
+   * visibility (a second read, for the left rooms only: rare, and not on the hot path).
    */
   private async bundles(userId: string, ignored: ReadonlySet<string>, rooms: readonly RoomWork[]): Promise<ReadonlyMap<string, EventBundle>> {
     const aggregations = this.deps.aggregations;
     if (aggregations === undefined) return new Map();
-    const pdus = [];
+    const pdus = { joined: [] as Pdu[], left: [] as Pdu[] };
     const redacted = new Set<string>();
     for (const room of rooms) {
       if (!room.timeline.limited) continue;
+      const into = room.timeline.plan.section === "leave" ? pdus.left : pdus.joined;
       for (const event of room.timeline.events) {
-        pdus.push(event.pdu);
+        into.push(event.pdu);
         if (event.redactedBy !== null) redacted.add(event.pdu.eventId);
       }
     }
-    return pdus.length === 0 ? new Map() : aggregations.bundle(userId, pdus, { redacted, ignored });
+    const joined = pdus.joined.length === 0 ? new Map<string, EventBundle>() : await aggregations.bundle(userId, pdus.joined, { redacted, ignored });
+    if (pdus.left.length === 0) return joined;
+    const left = await aggregations.bundle(userId, pdus.left, { redacted, ignored, checkVisibility: true });
+    return new Map([...joined, ...left]);
   }
 
   /** The states each room's sections start from, end at and (for a delta) compare with. */
