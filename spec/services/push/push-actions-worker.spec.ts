@@ -111,7 +111,7 @@ withAllDatabases("PushActionsWorker", (getDb) => {
     const orderings = await persist(["$1", "$2!", "$3", "$4", "$5"]);
     const last = orderings[4]!;
     expect(await worker.waitFor(last, 5_000)).to.equal(true);
-    expect(worker.processedPosition()).to.equal(last);
+    expect(worker.position()).to.equal(last);
     expect(evaluated).to.deep.equal(["$1", "$2!", "$3", "$4", "$5"]);
     // Each batch is prepared (its newcomers' rules loaded at once).
     expect(prepared).to.deep.equal(["$1 $2!", "$3 $4", "$5"]);
@@ -135,7 +135,7 @@ withAllDatabases("PushActionsWorker", (getDb) => {
     const [old] = await persist(["$old"]);
     worker = newWorker();
     await worker.start();
-    expect(worker.processedPosition()).to.equal(old);
+    expect(worker.position()).to.equal(old);
     const [next] = await persist(["$new"]);
     expect(await worker.waitFor(next!, 5_000)).to.equal(true);
     await worker.stop();

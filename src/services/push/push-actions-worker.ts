@@ -26,11 +26,11 @@ import type { DataSource, EntityManager } from "typeorm";
 import type { Pdu } from "../../room/pdu.js";
 import type { EventPushActionsStore, PushActionRow, PushCandidateRow } from "../../storage/stores/event-push-actions-store.js";
 import { runInTransaction } from "../../storage/transaction.js";
-import type { Notifier, NotifierEvents } from "../../sync/notifier.js";
-import { BatchStageLedger, rangeOf } from "../rooms/batch-stage-ledger.js";
-import type { BatchStage, BatchStages, StageEvent, StagedWork as StagedPush } from "../rooms/event-persister-types.js";
-import { coalesceInMicrotask } from "../../util/coalesce-microtask.js";
+import type { Notifier } from "../../sync/notifier.js";
 import type { Logger } from "../../util/logger.js";
+import { rangeOf } from "../rooms/batch-stage-ledger.js";
+import type { StageEvent, StagedWork as StagedPush } from "../rooms/event-persister-types.js";
+import { StagedStreamFollower } from "../rooms/staged-stream-follower.js";
 import type { EventPushEvaluator, PushEventReader, ReadMark } from "./event-push-evaluator.js";
 import type { PushReads, RoomPushStates } from "./room-push-states.js";
 
@@ -78,82 +78,13 @@ interface Evaluated {
   readonly redactions: Redaction[];
 }
 
-interface Waiter {
-  readonly position: number;
-  readonly resolve: (caughtUp: boolean) => void;
-  readonly timer: NodeJS.Timeout;
-}
-
-const MAX_TRIES = 3;
-
-export class PushActionsWorker implements BatchStage {
-  private processed = 0;
-  private target = 0;
-  private running: Promise<void> | null = null;
-  private stopped = false;
-  private readonly waiters = new Set<Waiter>();
-  private readonly kickSoon = coalesceInMicrotask(() => this.kick());
-  private started = false;
-  /** What was staged, declined or not staged above `processed`. */
-  private readonly ledger = new BatchStageLedger();
-  private readonly onNotify = (...[stream, position, , origin]: NotifierEvents["notify"]): void => {
-    if (stream !== "pdu" || position <= this.target) return;
-    this.target = position;
-    this.ledger.announced(position, origin);
-    // Started in a microtask: the positions a writer announces in pieces within one turn are
-    // evaluated in one pass, not the first alone and then the rest.
-    this.kickSoon();
-  };
-
-  constructor(private readonly deps: PushActionsWorkerDeps) {}
-
-  /** Resumes from the stored position and follows the notifier from now on. */
-  async start(): Promise<void> {
-    this.processed = await this.deps.store.selectProcessedPosition();
-    this.target = Math.max(this.target, this.deps.notifier.currentToken().pdu);
-    this.ledger.unstaged(this.target);
-    this.deps.notifier.on("notify", this.onNotify);
-    this.started = true;
-    this.kick();
+export class PushActionsWorker extends StagedStreamFollower {
+  constructor(private readonly deps: PushActionsWorkerDeps) {
+    super(deps, "push actions");
   }
 
-  /**
-   * Evaluates the events `persister` writes inside its transactions from now on (stage()).
-   * Only the persister of this process may be attached: the worker then takes the positions
-   * the notifier announces from this process as staged, unless declined.
-   */
-  attachTo(persister: BatchStages): void {
-    this.ledger.attach(persister, this);
-  }
-
-  /** Stops following the notifier and waits for the batch in progress. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.ledger.detach(this);
-    this.deps.notifier.off("notify", this.onNotify);
-    await this.running;
-    for (const waiter of this.waiters) this.settle(waiter, false);
-  }
-
-  /** The stream ordering every event up to which has been evaluated. */
-  processedPosition(): number {
-    return this.processed;
-  }
-
-  /** Resolves true once events up to `position` are evaluated, false if `timeoutMs` passes first. */
-  waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    if (this.processed >= position) return Promise.resolve(true);
-    if (this.stopped) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const waiter: Waiter = { position, resolve, timer: setTimeout(() => this.settle(waiter, false), timeoutMs) };
-      this.waiters.add(waiter);
-    });
-  }
-
-  private settle(waiter: Waiter, caughtUp: boolean): void {
-    if (!this.waiters.delete(waiter)) return;
-    clearTimeout(waiter.timer);
-    waiter.resolve(caughtUp);
+  protected storedPosition(): Promise<number> {
+    return this.deps.store.selectProcessedPosition();
   }
 
   /**
@@ -163,9 +94,8 @@ export class PushActionsWorker implements BatchStage {
    * following events before these: it then evaluates them after the commit, in order.
    */
   async stage(tx: EntityManager, events: readonly StageEvent[], reader: PushEventReader): Promise<StagedPush | null> {
-    if (events.length === 0) return null;
-    if (this.stopped || !this.ledger.attached) return null;
-    if (!this.started || this.running !== null || !this.ledger.caughtUp(this.processed)) return this.ledger.decline(events, this.stopped);
+    const refused = this.admit(events);
+    if (refused !== undefined) return refused;
     const [first, last] = rangeOf(events);
     const rooms = new Set(events.map((e) => e.pdu.roomId));
     let evaluated: Evaluated;
@@ -182,10 +112,10 @@ export class PushActionsWorker implements BatchStage {
       // The events are written all the same; the worker evaluates them again after the commit.
       for (const roomId of rooms) this.deps.roomStates.forget(roomId);
       this.deps.logger?.error({ err, first, last }, "push actions: evaluating a batch being written failed");
-      return this.ledger.decline(events, this.stopped);
+      return this.decline(events);
     }
     // Once everything before the batch is evaluated or staged, the position moves with it.
-    const position = this.ledger.caughtUp(this.processed) ? last : null;
+    const position = this.caughtUp() ? last : null;
     try {
       await this.write(tx, evaluated, position);
     } catch (err) {
@@ -203,38 +133,10 @@ export class PushActionsWorker implements BatchStage {
     };
   }
 
-  private kick(): void {
-    if (this.running !== null || this.stopped || this.processed >= this.target) return;
-    if (this.ledger.caughtUp(this.processed)) {
-      // Every event up to the target was staged: nothing to read.
-      this.advanceTo(this.target);
-      return;
-    }
-    this.running = this.run().finally(() => {
-      this.running = null;
-      this.kick();
-    });
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (!this.stopped && this.processed < this.target) {
-      try {
-        await this.processBatch(this.target, failures >= MAX_TRIES);
-        failures = 0;
-      } catch (err) {
-        failures++;
-        this.deps.logger?.error({ err, after: this.processed, failures }, "push actions: a batch failed");
-        await new Promise((resolve) => setTimeout(resolve, this.deps.retryDelayMs ?? 1_000));
-      }
-    }
-  }
-
-  /** One followed batch after `processed`, up to `upTo` at most; `skip` records the position only. */
-  private async processBatch(upTo: number, skip: boolean): Promise<void> {
+  protected async followBatch(after: number, upTo: number, skip: boolean): Promise<number> {
     const { store } = this.deps;
     const batchSize = this.deps.batchSize ?? 500;
-    const rows = await store.selectPushCandidates(this.processed, upTo, batchSize);
+    const rows = await store.selectPushCandidates(after, upTo, batchSize);
     const last = rows.length < batchSize ? upTo : rows[rows.length - 1]!.streamOrdering;
     let evaluated: Evaluated = { actions: [], reads: new Map(), redactions: [] };
     const fresh = rows.filter((row) => !this.ledger.isStaged(row.streamOrdering));
@@ -250,7 +152,7 @@ export class PushActionsWorker implements BatchStage {
     }
     await runInTransaction(this.deps.db, (tx) => this.write(tx, evaluated, last));
     this.report(evaluated);
-    this.advanceTo(last);
+    return last;
   }
 
   /** The rows, read marks and redactions of `candidates`, in stream order, reading through `reads`. */
@@ -294,12 +196,5 @@ export class PushActionsWorker implements BatchStage {
     const { actions, reads, redactions } = evaluated;
     if (actions.length === 0 && reads.size === 0 && redactions.length === 0) return;
     this.deps.onBatch?.({ actions, reads: [...reads.values()], redactedRooms: new Set(redactions.map((r) => r.roomId)) });
-  }
-
-  private advanceTo(position: number): void {
-    if (position <= this.processed) return;
-    this.processed = position;
-    this.ledger.advanced(position);
-    for (const waiter of this.waiters) if (waiter.position <= this.processed) this.settle(waiter, true);
   }
 }

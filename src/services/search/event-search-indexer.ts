@@ -23,12 +23,11 @@
 import type { DataSource, EntityManager } from "typeorm";
 import type { EventSearchStore, SearchRow, SearchSourceRow } from "../../storage/stores/event-search-store.js";
 import { runInTransaction } from "../../storage/transaction.js";
-import type { Notifier, NotifierEvents } from "../../sync/notifier.js";
-import { coalesceInMicrotask } from "../../util/coalesce-microtask.js";
+import type { Notifier } from "../../sync/notifier.js";
 import type { Logger } from "../../util/logger.js";
-import { PositionWaiters } from "../../util/position-waiters.js";
-import { BatchStageLedger, rangeOf } from "../rooms/batch-stage-ledger.js";
-import type { BatchStage, BatchStages, StageEvent, StagedWork } from "../rooms/event-persister-types.js";
+import { rangeOf } from "../rooms/batch-stage-ledger.js";
+import type { StageEvent, StagedWork } from "../rooms/event-persister-types.js";
+import { StagedStreamFollower } from "../rooms/staged-stream-follower.js";
 
 export interface EventSearchIndexerDeps {
   db: DataSource;
@@ -54,66 +53,19 @@ const KEY_OF_TYPE: ReadonlyMap<string, string> = new Map([
   ["m.room.topic", "content.topic"],
 ]);
 
-const MAX_TRIES = 3;
-
-export class EventSearchIndexer implements BatchStage {
-  /** The stream ordering indexed up to, and the searches waiting for it. */
-  private readonly indexed = new PositionWaiters();
-  private target = 0;
-  private running: Promise<void> | null = null;
-  private stopped = false;
-  private started = false;
-  private readonly kickSoon = coalesceInMicrotask(() => this.kick());
-  /** What was staged, declined or not staged above `indexed`. */
-  private readonly ledger = new BatchStageLedger();
-  private readonly onNotify = (...[stream, position, , origin]: NotifierEvents["notify"]): void => {
-    if (stream !== "pdu" || position <= this.target) return;
-    this.target = position;
-    this.ledger.announced(position, origin);
-    // Started in a microtask: the positions a writer announces in pieces within one turn are
-    // indexed in one pass, not the first alone and then the rest.
-    this.kickSoon();
-  };
-
-  constructor(private readonly deps: EventSearchIndexerDeps) {}
-
-  /** Resumes from the stored position and follows the notifier from now on. */
-  async start(): Promise<void> {
-    this.indexed.reach(await this.deps.store.selectIndexedPosition());
-    this.target = Math.max(this.target, this.deps.notifier.currentToken().pdu);
-    this.ledger.unstaged(this.target);
-    this.deps.notifier.on("notify", this.onNotify);
-    this.started = true;
-    this.kick();
+export class EventSearchIndexer extends StagedStreamFollower {
+  constructor(private readonly deps: EventSearchIndexerDeps) {
+    super(deps, "search indexer");
   }
 
-  /**
-   * Indexes the events `persister` writes inside its transactions from now on (stage()). Only
-   * the persister of this process may be attached: the indexer then takes the positions the
-   * notifier announces from this process as staged, unless declined.
-   */
-  attachTo(persister: BatchStages): void {
-    this.ledger.attach(persister, this);
+  protected storedPosition(): Promise<number> {
+    return this.deps.store.selectIndexedPosition();
   }
 
-  /** Stops following the notifier and waits for the batch in progress. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.ledger.detach(this);
-    this.deps.notifier.off("notify", this.onNotify);
-    await this.running;
-    this.indexed.release();
-  }
-
-  /** The stream ordering every event up to which is indexed. */
-  indexedPosition(): number {
-    return this.indexed.current();
-  }
-
-  /** Resolves true once events up to `position` are indexed, false if `timeoutMs` passes first. */
-  waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    if (this.indexed.current() < position && (this.stopped || !this.started)) return Promise.resolve(false);
-    return this.indexed.wait(position, timeoutMs);
+  /** As StagedStreamFollower's, but false at once before start(): a search then does not wait. */
+  override waitFor(position: number, timeoutMs: number): Promise<boolean> {
+    if (this.position() < position && !this.isStarted) return Promise.resolve(false);
+    return super.waitFor(position, timeoutMs);
   }
 
   /**
@@ -124,9 +76,8 @@ export class EventSearchIndexer implements BatchStage {
    * it then indexes them after the commit, in order.
    */
   async stage(tx: EntityManager, events: readonly StageEvent[]): Promise<StagedWork | null> {
-    if (events.length === 0) return null;
-    if (this.stopped || !this.ledger.attached) return null;
-    if (!this.started || this.running !== null || !this.ledger.caughtUp(this.indexed.current())) return this.ledger.decline(events, this.stopped);
+    const refused = this.admit(events);
+    if (refused !== undefined) return refused;
     const [first, last] = rangeOf(events);
     const indexed: Indexed = { rows: [], redacted: [] };
     for (const { pdu, streamOrdering, visible } of events) {
@@ -142,36 +93,9 @@ export class EventSearchIndexer implements BatchStage {
     };
   }
 
-  /** Runs followed batches until the target is reached; a batch failing MAX_TRIES times in a row is then skipped. */
-  private kick(): void {
-    if (!this.started || this.running !== null || this.stopped || this.indexed.current() >= this.target) return;
-    if (this.ledger.caughtUp(this.indexed.current())) {
-      // Every event up to the target was staged: nothing to read.
-      this.advanceTo(this.target);
-      return;
-    }
-    const loop = async (): Promise<void> => {
-      for (let failures = 0; !this.stopped && this.indexed.current() < this.target;) {
-        failures = await this.indexBatch(this.target, failures >= MAX_TRIES).then(
-          () => 0,
-          async (err: unknown) => {
-            this.deps.logger?.error({ err, after: this.indexed.current(), failures: failures + 1 }, "search indexer: a batch failed");
-            await new Promise((resolve) => setTimeout(resolve, this.deps.retryDelayMs ?? 1_000));
-            return failures + 1;
-          },
-        );
-      }
-    };
-    this.running = loop().finally(() => {
-      this.running = null;
-      this.kick();
-    });
-  }
-
-  /** One followed batch after `indexed`, up to `upTo` at most, skipping staged events; `skip` records the position only. */
-  private async indexBatch(upTo: number, skip: boolean): Promise<void> {
+  protected async followBatch(after: number, upTo: number, skip: boolean): Promise<number> {
     const batchSize = this.deps.batchSize ?? 500;
-    const events = await this.deps.store.selectEventsToIndex(this.indexed.current(), upTo, batchSize);
+    const events = await this.deps.store.selectEventsToIndex(after, upTo, batchSize);
     const last = events.length < batchSize ? upTo : events[events.length - 1]!.streamOrdering;
     const indexed: Indexed = { rows: [], redacted: [] };
     if (!skip) {
@@ -187,7 +111,7 @@ export class EventSearchIndexer implements BatchStage {
       }
     }
     await runInTransaction(this.deps.db, (tx) => this.write(tx, indexed, last));
-    this.advanceTo(last);
+    return last;
   }
 
   /** Writes `indexed` in `tx`, and `position` as the one indexed up to. */
@@ -197,12 +121,6 @@ export class EventSearchIndexer implements BatchStage {
     // After the inserts: a redaction in this batch drops an event of this batch too.
     await store.deleteSearchRowsOfEvents(tx, indexed.redacted);
     await store.updateIndexedPosition(tx, position);
-  }
-
-  private advanceTo(position: number): void {
-    if (position <= this.indexed.current()) return;
-    this.ledger.advanced(position);
-    this.indexed.reach(position);
   }
 }
 
