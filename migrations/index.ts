@@ -45,6 +45,7 @@ import { CreateOpenIdTokens1763700600700 } from "./1763700600700-create-openid-t
 import { CreateContentReports1763700600800 } from "./1763700600800-create-content-reports.js";
 import { AddEventPushActionsActions1763700601100 } from "./1763700601100-add-event-push-actions-actions.js";
 import { CreateReadNotifications1763700601200 } from "./1763700601200-create-read-notifications.js";
+import { AddPushersLastStreamOrdering1763700601300 } from "./1763700601300-add-pushers-last-stream-ordering.js";
 
 export const migrations = [
   CreateUsers1763700001000,
@@ -90,4 +91,5 @@ export const migrations = [
   CreateContentReports1763700600800,
   AddEventPushActionsActions1763700601100,
   CreateReadNotifications1763700601200,
+  AddPushersLastStreamOrdering1763700601300,
 ];

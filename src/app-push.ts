@@ -4,7 +4,8 @@
  * the unread notification counts /sync reads, and the notifications list (read ones pruned).
  *
  * The worker reads rooms through the room engine's event reader and state store (sharing their
- * caches) and follows the notifier; it runs in the process that serves /sync.
+ * caches) and follows the notifier; it runs in the process that serves /sync. HTTP pusher
+ * delivery runs in one process of a deployment (the holder of its lock, see pusher-delivery.ts).
  */
 import type { PushRulesDeps } from "./api/client/push-rules.js";
 import type { PushersDeps } from "./api/client/pushers.js";
@@ -58,7 +59,7 @@ export interface PushServices {
   readonly pushersRoutes: PushersDeps;
   /** What the /pushrules routes need. */
   readonly routes: PushRulesDeps;
-  /** Starts the worker (from where it stopped) and the counts' following of receipts. */
+  /** Starts the worker (from where it stopped), the counts' following of receipts, and delivery (from each pusher's position). */
   start(): Promise<void>;
   /** Stops both, the worker after its current batch. */
   close(): Promise<void>;
@@ -121,6 +122,8 @@ export function buildPushServices(db: HearthDataSource, deps: PushServicesDeps):
     start: async () => {
       counts.start();
       notifications.start();
+      // Before the worker: what the pushers were not sent is queued before its new rows.
+      await delivery.start();
       await worker.start();
     },
     close: async () => {

@@ -1,21 +1,23 @@
 /**
  * PusherDelivery's bounds, with stub stores and a stub fetch: a slow gateway makes a pusher's
  * queue coalesce (the oldest notifications are dropped, the newest sent), and requests in flight
- * never exceed the concurrency.
+ * never exceed the concurrency; positions are stored as notifications are sent.
  */
 import { expect } from "chai";
 import type { DataSource } from "typeorm";
 import type { Pdu } from "../../../src/room/pdu.js";
 import { PusherDelivery } from "../../../src/services/push/pusher-delivery.js";
 import type { PushActionRow } from "../../../src/storage/stores/event-push-actions-store.js";
-import type { PusherRow } from "../../../src/storage/stores/pushers-store.js";
+import type { StoredPusherRow } from "../../../src/storage/stores/pushers-store.js";
 
-const pusherOf = (userId: string): PusherRow => ({
+const pusherOf = (userId: string): StoredPusherRow => ({
   userId, appId: "app", pushkey: `key-${userId}`, deviceId: "D", kind: "http", appDisplayName: "a", deviceDisplayName: "d", profileTag: null, lang: "en",
-  data: { url: "http://127.0.0.1:1/_matrix/push/v1/notify" }, pushkeyTs: 0,
+  data: { url: "http://127.0.0.1:1/_matrix/push/v1/notify" }, pushkeyTs: 0, lastStreamOrdering: 0,
 });
+/** A DataSource whose transactions run their callback (positions are recorded by the stub store). */
+const stubDb = { options: { type: "postgres" }, transaction: async (fn: (tx: unknown) => Promise<unknown>) => fn({}) } as unknown as DataSource;
 
-function setUp(users: string[], concurrency: number) {
+async function setUp(users: string[], concurrency: number, owner = true) {
   const sent: Array<{ userId: string; eventId: string; prio: string; tweaks: unknown }> = [];
   const releases: Array<() => void> = [];
   let inFlight = 0;
@@ -29,19 +31,27 @@ function setUp(users: string[], concurrency: number) {
     inFlight--;
     return new Response(JSON.stringify({ rejected: [] }), { status: 200 });
   }) as unknown as typeof fetch;
+  const positions = new Map<string, number>();
   const delivery = new PusherDelivery({
-    db: {} as DataSource,
-    pushers: { selectPushersOfUsers: async (ids) => users.filter((u) => ids.includes(u)).map(pusherOf), deletePusher: async () => false },
+    db: stubDb,
+    pushers: {
+      selectPushersOfUsers: async (ids) => users.filter((u) => ids.includes(u)).map((u) => ({ ...pusherOf(u), lastStreamOrdering: positions.get(u) ?? 0 })),
+      deletePusher: async () => false,
+      advancePusherPosition: async (_tx, userId, _appId, _pushkey, position) => void positions.set(userId, Math.max(positions.get(userId) ?? 0, position)),
+    },
     store: {
       selectEventIdsAt: async (orderings) => new Map(orderings.map((o) => [o, `$e${o}`])),
       selectRoomsWithNotifications: async () => [],
+      selectUnpushed: async () => [],
     },
     events: { getEvents: async (ids) => new Map([...ids].map((id) => [id, { eventId: id, roomId: "!r:x", type: "m.room.message", sender: "@s:x", content: {} } as unknown as Pdu])) },
     currentState: { selectCurrentStateEventId: async () => null },
     counts: { getUnreadCounts: async () => new Map() },
     fetch: fetchStub,
     options: { concurrency, queuePerPusher: 3 },
+    lock: async () => (owner ? { release: async () => {} } : null),
   });
+  await delivery.start();
   const row = (userId: string, streamOrdering: number, extra: Partial<PushActionRow> = {}): PushActionRow => ({
     userId, roomId: "!r:x", streamOrdering, threadId: "main", highlight: false, actions: null, ...extra,
   });
@@ -52,12 +62,12 @@ function setUp(users: string[], concurrency: number) {
       await settle();
     }
   };
-  return { delivery, sent, row, settle, releaseAll, maxInFlight: () => maxInFlight };
+  return { delivery, sent, row, settle, releaseAll, positions, maxInFlight: () => maxInFlight };
 }
 
 describe("services/push/pusher-delivery", () => {
   it("coalesces a slow pusher's queue: the oldest waiting notifications are dropped", async () => {
-    const t = setUp(["@a:x"], 4);
+    const t = await setUp(["@a:x"], 4);
     t.delivery.onBatch({ actions: [t.row("@a:x", 1)] });
     await t.settle();
     expect(t.sent.map((s) => s.eventId)).to.deep.equal(["$e1"]);
@@ -67,12 +77,14 @@ describe("services/push/pusher-delivery", () => {
     expect(t.delivery.pendingCount()).to.equal(3);
     await t.releaseAll();
     expect(t.sent.map((s) => s.eventId)).to.deep.equal(["$e1", "$e10", "$e11"]);
+    // The pusher's stored position is the last one sent: the dropped ones are not sent after a restart.
+    expect(t.positions.get("@a:x")).to.equal(11);
     await t.delivery.close();
   });
 
   it("keeps at most `concurrency` requests in flight over all pushers, one per pusher", async () => {
     const users = ["@a:x", "@b:x", "@c:x"];
-    const t = setUp(users, 2);
+    const t = await setUp(users, 2);
     t.delivery.onBatch({ actions: users.flatMap((u) => [t.row(u, 1), t.row(u, 2)]) });
     await t.settle();
     expect(t.sent).to.have.length(2);
@@ -84,7 +96,7 @@ describe("services/push/pusher-delivery", () => {
   });
 
   it("sends each row's tweaks, prio high with a sound or a highlight", async () => {
-    const t = setUp(["@a:x", "@b:x", "@c:x", "@d:x"], 4);
+    const t = await setUp(["@a:x", "@b:x", "@c:x", "@d:x"], 4);
     t.delivery.onBatch({
       actions: [
         t.row("@a:x", 1),
@@ -100,6 +112,26 @@ describe("services/push/pusher-delivery", () => {
       ["$e3", "high", { sound: "ring" }],
       ["$e4", "low", { "org.example.led": "red" }],
     ]);
+    await t.delivery.close();
+  });
+
+  it("queues no row at or before the pusher's stored position (an event evaluated again)", async () => {
+    const t = await setUp(["@a:x"], 4);
+    t.positions.set("@a:x", 5);
+    t.delivery.onBatch({ actions: [t.row("@a:x", 4), t.row("@a:x", 5), t.row("@a:x", 6)] });
+    await t.releaseAll();
+    expect(t.sent.map((s) => s.eventId)).to.deep.equal(["$e6"]);
+    expect(t.positions.get("@a:x")).to.equal(6);
+    await t.delivery.close();
+  });
+
+  it("sends nothing while another process holds the delivery lock", async () => {
+    const t = await setUp(["@a:x"], 4, false);
+    expect(t.delivery.owner).to.equal(false);
+    t.delivery.onBatch({ actions: [t.row("@a:x", 1)] });
+    await t.settle();
+    expect(t.delivery.pendingCount()).to.equal(0);
+    expect(t.sent).to.deep.equal([]);
     await t.delivery.close();
   });
 });

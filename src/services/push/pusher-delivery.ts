@@ -21,14 +21,28 @@
  * Each pusher sends one request at a time, in order, from a queue of at most `queuePerPusher`
  * notifications: when its gateway is slow the oldest are dropped (coalesced: the newest carries
  * the current count). At most `concurrency` requests are in flight in all, and at most
- * `maxPendingRows` of the worker's rows wait to be matched with pushers. The queues live in
- * memory: a restart loses what was not sent yet.
+ * `maxPendingRows` of the worker's rows wait to be matched with pushers.
+ *
+ * Nothing lost (DESIGN.md): the queues live in memory, but each pusher's row keeps
+ * `last_stream_ordering`, moved (one UPDATE, off the persister's path) once the gateway has taken
+ * a notification, rejected the pushkey or been given up on. start() reads what each http pusher
+ * has not been sent (event_push_actions after its position: what a restart, a crash or a retry
+ * cut short left) and queues it before the worker's new rows, the newest `queuePerPusher` per
+ * pusher, of events at most `maxAgeMs` old: a push hours late is noise. Read notifications are
+ * not pushed (a read mark moved them to read_notifications). Rows at or before a pusher's
+ * position are never queued again (an event evaluated twice after a crash), nor those start()
+ * queued. A crash between a gateway's answer and the UPDATE sends that notification again.
+ *
+ * One process sends: the one holding the `push-delivery` lock (process-lock.ts; always the one
+ * process on SQLite). The others drop the worker's rows and try the lock every `ownerRetryMs`;
+ * the one that gets it (its holder exited) starts from the stored positions.
  */
 import type { DataSource } from "typeorm";
 import type { Pdu } from "../../room/pdu.js";
-import type { EventPushActionsStore, PushActionRow } from "../../storage/stores/event-push-actions-store.js";
 import type { CurrentStateStore } from "../../storage/stores/current-state-store.js";
-import type { PusherRow, PushersStore } from "../../storage/stores/pushers-store.js";
+import type { PusherRow, PushersStore, StoredPusherRow } from "../../storage/stores/pushers-store.js";
+import { tryProcessLock, type ProcessLock } from "../../storage/process-lock.js";
+import type { EventPushActionsStore, PushActionRow, UnpushedRow } from "../../storage/stores/event-push-actions-store.js";
 import { runInTransaction } from "../../storage/transaction.js";
 import type { Logger } from "../../util/logger.js";
 import { decodeNotificationActions, notificationPriority, notificationTweaks } from "./notification-actions.js";
@@ -50,22 +64,31 @@ export interface PusherDeliveryOptions {
   maxAttempts?: number;
   /** Timeout of one request; default 15,000 ms. */
   requestTimeoutMs?: number;
+  /** Oldest event (origin_server_ts) start() still pushes; default 24 hours. */
+  maxAgeMs?: number;
+  /** How often a process that does not send tries to take the lock over; default 30,000 ms. */
+  ownerRetryMs?: number;
 }
 
 export interface PusherDeliveryDeps {
   db: DataSource;
-  pushers: Pick<PushersStore, "selectPushersOfUsers" | "deletePusher">;
-  store: Pick<EventPushActionsStore, "selectEventIdsAt" | "selectRoomsWithNotifications">;
+  pushers: Pick<PushersStore, "selectPushersOfUsers" | "deletePusher" | "advancePusherPosition">;
+  store: Pick<EventPushActionsStore, "selectEventIdsAt" | "selectRoomsWithNotifications" | "selectUnpushed">;
   events: { getEvents(eventIds: Iterable<string>): Promise<Map<string, Pdu>> };
   currentState: Pick<CurrentStateStore, "selectCurrentStateEventId">;
   counts: Pick<NotificationCounts, "getUnreadCounts">;
   logger?: Pick<Logger, "warn">;
   fetch?: typeof fetch;
   options?: PusherDeliveryOptions;
+  /** The time events are aged against; default Date.now. */
+  now?: () => number;
+  /** Takes the lock of the process that sends (null: another holds it); default tryProcessLock. */
+  lock?: () => Promise<ProcessLock | null>;
 }
 
 /** One notification for one pusher. */
 interface Job {
+  readonly streamOrdering: number;
   readonly eventId: string;
   readonly roomId: string;
   /** The tweaks of the matched rule's actions. */
@@ -84,6 +107,10 @@ interface PusherQueue {
 }
 
 type Outcome = "sent" | "retry" | "gone";
+/** The name of the lock of the process that sends. */
+const LOCK_NAME = "push-delivery";
+type PusherKey = Pick<PusherRow, "userId" | "appId" | "pushkey">;
+const keyOf = (pusher: PusherKey): string => JSON.stringify([pusher.userId, pusher.appId, pusher.pushkey]);
 
 export class PusherDelivery {
   private readonly opts: Required<PusherDeliveryOptions>;
@@ -96,6 +123,15 @@ export class PusherDelivery {
   private stopped = false;
   private readonly inFlight = new Set<AbortController>();
   private dropped = 0;
+  /** The lock of the process that sends; null while another process holds it. */
+  private lock: ProcessLock | null = null;
+  private lockTimer: NodeJS.Timeout | null = null;
+  /** Reading and queueing what was not sent; the worker's rows wait for it. */
+  private catchingUp: Promise<void> | null = null;
+  /** The (pusher, stream ordering) pairs start() queued: the worker's rows do not queue them again. */
+  private readonly caughtUp = new Set<string>();
+  /** The sends in progress, with the position update after them. */
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(private readonly deps: PusherDeliveryDeps) {
     const o = deps.options ?? {};
@@ -107,12 +143,50 @@ export class PusherDelivery {
       maxBackoffMs: o.maxBackoffMs ?? 600_000,
       maxAttempts: o.maxAttempts ?? 10,
       requestTimeoutMs: o.requestTimeoutMs ?? 15_000,
+      maxAgeMs: o.maxAgeMs ?? 24 * 3_600_000,
+      ownerRetryMs: o.ownerRetryMs ?? 30_000,
     };
+  }
+
+  /**
+   * Takes the lock of the process that sends, or tries again every `ownerRetryMs`; once held,
+   * queues what the pushers were not sent (one read; the sends go on after start() returns).
+   */
+  async start(): Promise<void> {
+    if (this.stopped || this.lock !== null) return;
+    try {
+      this.lock = await (this.deps.lock ?? (() => tryProcessLock(this.deps.db, LOCK_NAME)))();
+    } catch (err) {
+      this.deps.logger?.warn({ err }, "pushers: taking the push delivery lock failed");
+    }
+    if (this.stopped) {
+      await this.lock?.release();
+      this.lock = null;
+      return;
+    }
+    if (this.lock === null) {
+      this.lockTimer = setTimeout(() => {
+        this.lockTimer = null;
+        void this.start();
+      }, this.opts.ownerRetryMs);
+      this.lockTimer.unref();
+      return;
+    }
+    this.catchingUp = this.catchUp().finally(() => {
+      this.catchingUp = null;
+    });
+    await this.catchingUp;
+  }
+
+  /** Whether this process sends (holds the lock). */
+  get owner(): boolean {
+    return this.lock !== null;
   }
 
   /** A batch the worker committed: its notifications are queued for the users' pushers. */
   onBatch(batch: Pick<PushBatch, "actions">): void {
-    if (this.stopped || batch.actions.length === 0) return;
+    // Another process sends; this one reads the rows from the database if it takes over.
+    if (this.stopped || this.lock === null || batch.actions.length === 0) return;
     this.intake.push(...batch.actions);
     const excess = this.intake.length - this.opts.maxPendingRows;
     if (excess > 0) {
@@ -128,11 +202,16 @@ export class PusherDelivery {
   async close(): Promise<void> {
     this.stopped = true;
     this.intake = [];
+    if (this.lockTimer !== null) clearTimeout(this.lockTimer);
     for (const controller of this.inFlight) controller.abort();
     for (const queue of this.queues.values()) if (queue.timer !== null) clearTimeout(queue.timer);
     this.queues.clear();
     this.waiting.clear();
+    await this.catchingUp;
     await this.draining;
+    await Promise.all(this.sending);
+    await this.lock?.release();
+    this.lock = null;
   }
 
   /** Notifications queued or being sent (tests, metrics). */
@@ -142,9 +221,39 @@ export class PusherDelivery {
     return n;
   }
 
+  /** Queues the notifications the pushers were not sent, within the age and queue bounds. */
+  private async catchUp(): Promise<void> {
+    let rows: UnpushedRow[];
+    try {
+      rows = await this.deps.store.selectUnpushed((this.deps.now ?? Date.now)() - this.opts.maxAgeMs, this.opts.maxPendingRows);
+    } catch (err) {
+      this.deps.logger?.warn({ err }, "pushers: reading the notifications not pushed yet failed");
+      return;
+    }
+    // Each pusher's newest `queuePerPusher` (oldest first), as its queue would have coalesced them.
+    const perPusher = new Map<string, UnpushedRow[]>();
+    for (const row of rows) {
+      const key = keyOf(row);
+      let list = perPusher.get(key);
+      if (list === undefined) perPusher.set(key, (list = []));
+      list.push(row);
+      if (list.length > this.opts.queuePerPusher) list.shift();
+    }
+    for (const [key, list] of perPusher) {
+      for (const row of list) {
+        if (this.stopped) return;
+        this.caughtUp.add(`${key}\u0000${row.streamOrdering}`);
+        const tweaks = notificationTweaks(decodeNotificationActions(row.actions, row.highlight));
+        this.enqueue(row, { streamOrdering: row.streamOrdering, eventId: row.eventId, roomId: row.roomId, tweaks });
+      }
+    }
+  }
+
   private async drain(): Promise<void> {
     // Rows of one turn are matched together (one read of pushers for many batches).
     await new Promise((resolve) => setImmediate(resolve));
+    // What was not sent before goes first.
+    await this.catchingUp;
     while (!this.stopped && this.intake.length > 0) {
       const rows = this.intake;
       this.intake = [];
@@ -157,7 +266,7 @@ export class PusherDelivery {
   }
 
   private async match(rows: readonly PushActionRow[]): Promise<void> {
-    const pushers = new Map<string, PusherRow[]>();
+    const pushers = new Map<string, StoredPusherRow[]>();
     for (const pusher of await this.deps.pushers.selectPushersOfUsers([...new Set(rows.map((r) => r.userId))])) {
       if (pusher.kind !== "http") continue;
       let list = pushers.get(pusher.userId);
@@ -171,12 +280,16 @@ export class PusherDelivery {
       const eventId = eventIds.get(row.streamOrdering);
       if (eventId === undefined || this.stopped) continue;
       const tweaks = notificationTweaks(decodeNotificationActions(row.actions, row.highlight));
-      for (const pusher of pushers.get(row.userId)!) this.enqueue(pusher, { eventId, roomId: row.roomId, tweaks });
+      for (const pusher of pushers.get(row.userId)!) {
+        // Sent before (an event evaluated again after a crash), or queued by start().
+        if (row.streamOrdering <= pusher.lastStreamOrdering || this.caughtUp.has(`${keyOf(pusher)}\u0000${row.streamOrdering}`)) continue;
+        this.enqueue(pusher, { streamOrdering: row.streamOrdering, eventId, roomId: row.roomId, tweaks });
+      }
     }
   }
 
-  private enqueue(pusher: PusherRow, job: Job): void {
-    const key = JSON.stringify([pusher.userId, pusher.appId, pusher.pushkey]);
+  private enqueue(pusher: PusherKey, job: Job): void {
+    const key = keyOf(pusher);
     let queue = this.queues.get(key);
     if (queue === undefined) {
       queue = { key, userId: pusher.userId, appId: pusher.appId, pushkey: pusher.pushkey, jobs: [], busy: false, attempts: 0, timer: null };
@@ -205,7 +318,23 @@ export class PusherDelivery {
     this.waiting.delete(queue);
     queue.busy = true;
     this.active++;
-    void this.sendFirst(queue).then((outcome) => this.settle(queue, outcome));
+    const sending = this.sendFirst(queue).then(async (outcome) => {
+      const job = queue.jobs[0]!;
+      const gaveUp = outcome === "retry" && queue.attempts + 1 >= this.opts.maxAttempts && !this.stopped;
+      if (outcome === "sent" || gaveUp) await this.advance(queue, job.streamOrdering);
+      this.sending.delete(sending);
+      this.settle(queue, outcome);
+    });
+    this.sending.add(sending);
+  }
+
+  /** Stores that the pusher is done with the notifications up to `position`. Never throws. */
+  private async advance(queue: PusherQueue, position: number): Promise<void> {
+    try {
+      await runInTransaction(this.deps.db, (tx) => this.deps.pushers.advancePusherPosition(tx, queue.userId, queue.appId, queue.pushkey, position));
+    } catch (err) {
+      this.deps.logger?.warn({ err, userId: queue.userId, appId: queue.appId }, "pushers: storing a pusher's position failed");
+    }
   }
 
   private settle(queue: PusherQueue, outcome: Outcome): void {
@@ -216,11 +345,13 @@ export class PusherDelivery {
     } else if (outcome === "sent") {
       queue.jobs.shift();
       queue.attempts = 0;
+    } else if (this.stopped) {
+      // Not sent: start() queues it again after a restart.
     } else if (++queue.attempts >= this.opts.maxAttempts) {
       this.deps.logger?.warn({ userId: queue.userId, appId: queue.appId, attempts: queue.attempts }, "pushers: giving up on a notification");
       queue.jobs.shift();
       queue.attempts = 0;
-    } else if (!this.stopped) {
+    } else {
       const delay = Math.min(this.opts.initialBackoffMs * 2 ** (queue.attempts - 1), this.opts.maxBackoffMs);
       queue.timer = setTimeout(() => {
         queue.timer = null;

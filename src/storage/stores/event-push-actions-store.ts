@@ -72,6 +72,13 @@ export interface ReadPositionRow {
   streamOrdering: number;
 }
 
+/** A notification an HTTP pusher has not been sent yet (after its stored position). */
+export interface UnpushedRow extends PushActionRow {
+  appId: string;
+  pushkey: string;
+  eventId: string;
+}
+
 /** A notification of a user, for GET /notifications (newest first). */
 export interface NotificationRow {
   roomId: string;
@@ -247,22 +254,31 @@ export class EventPushActionsStore extends BaseStore {
     const newest = (table: string, readMarked: number): string =>
       `SELECT * FROM (SELECT room_id, stream_ordering, thread_id, highlight, actions, ${readMarked} AS read_marked FROM ${table}
        WHERE user_id = ?${where} ORDER BY stream_ordering DESC LIMIT ?) ${table}`;
-    const rows = await this.d.query<{ room_id: string; stream_ordering: unknown; thread_id: string; highlight: unknown; actions: string | null; read_marked: unknown; event_id: string }>(
+    const rows = await this.d.query<NotifiedDbRow & { read_marked: unknown }>(
       em,
       `SELECT n.room_id, n.stream_ordering, n.thread_id, n.highlight, n.actions, n.read_marked, e.event_id
        FROM (${newest("event_push_actions", 0)} UNION ALL ${newest("read_notifications", 1)}) n
        JOIN events e ON e.stream_ordering = n.stream_ordering ORDER BY n.stream_ordering DESC LIMIT ?`,
       [...params, ...params, limit],
     );
-    return rows.map((row) => ({
-      roomId: row.room_id,
-      streamOrdering: toNumber(row.stream_ordering),
-      threadId: row.thread_id,
-      highlight: toNumber(row.highlight) !== 0,
-      actions: row.actions,
-      eventId: row.event_id,
-      readMarked: toNumber(row.read_marked) !== 0,
-    }));
+    return rows.map((row) => ({ ...toNotified(row), readMarked: toNumber(row.read_marked) !== 0 }));
+  }
+
+  /**
+   * The unread notifications of users' http pushers after each pusher's last_stream_ordering,
+   * of events sent at `sinceTs` (origin_server_ts, ms) or later: the newest `limit` of them,
+   * oldest first. Read ones (read_notifications) are not pushed.
+   */
+  async selectUnpushed(sinceTs: number, limit: number, em: EntityManager = this.reader): Promise<UnpushedRow[]> {
+    const rows = await this.d.query<NotifiedDbRow & { user_id: string; app_id: string; pushkey: string }>(
+      em,
+      `SELECT p.user_id, p.app_id, p.pushkey, a.room_id, a.stream_ordering, a.thread_id, a.highlight, a.actions, e.event_id
+       FROM pushers p JOIN event_push_actions a ON a.user_id = p.user_id AND a.stream_ordering > p.last_stream_ordering
+       JOIN events e ON e.stream_ordering = a.stream_ordering
+       WHERE p.kind = 'http' AND e.origin_server_ts >= ? ORDER BY a.stream_ordering DESC LIMIT ?`,
+      [sinceTs, limit],
+    );
+    return rows.reverse().map((row) => ({ userId: row.user_id, appId: row.app_id, pushkey: row.pushkey, ...toNotified(row) }));
   }
 
   /** The event IDs at `streamOrderings` (orderings without an event are absent). */
@@ -301,4 +317,25 @@ export class EventPushActionsStore extends BaseStore {
   updateProcessedPosition(tx: EntityManager, position: number): Promise<void> {
     return this.positions.advanceStreamPosition(tx, PUSH_ACTIONS_STREAM, position);
   }
+}
+
+/** A notification row with its event's ID, as both engines return it. */
+interface NotifiedDbRow {
+  room_id: string;
+  stream_ordering: unknown;
+  thread_id: string;
+  highlight: unknown;
+  actions: string | null;
+  event_id: string;
+}
+
+function toNotified(row: NotifiedDbRow): Omit<NotificationRow, "readMarked"> {
+  return {
+    roomId: row.room_id,
+    streamOrdering: toNumber(row.stream_ordering),
+    threadId: row.thread_id,
+    highlight: toNumber(row.highlight) !== 0,
+    actions: row.actions,
+    eventId: row.event_id,
+  };
 }

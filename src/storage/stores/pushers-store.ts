@@ -1,6 +1,7 @@
 /**
  * pushers: users' HTTP pushers (POST /pushers/set), one per (user, app_id, pushkey). A device's
- * pushers go with the device (foreign key, see the migration).
+ * pushers go with the device (foreign key, see the migration). `last_stream_ordering`: how far
+ * delivery has pushed (PusherDelivery); set to the newest event's when the pusher is first set.
  */
 import type { EntityManager } from "typeorm";
 import { toNumber } from "../dialect.js";
@@ -23,6 +24,12 @@ export interface PusherRow {
   pushkeyTs: number;
 }
 
+/** A pusher as stored: with how far delivery is done with it. */
+export interface StoredPusherRow extends PusherRow {
+  /** The stream ordering of the last notification delivered (or given up on). */
+  lastStreamOrdering: number;
+}
+
 interface PusherDbRow {
   user_id: string;
   app_id: string;
@@ -35,31 +42,42 @@ interface PusherDbRow {
   lang: string;
   data: string;
   pushkey_ts: unknown;
+  last_stream_ordering: unknown;
 }
 
 const COLUMNS = "user_id, app_id, pushkey, device_id, kind, app_display_name, device_display_name, profile_tag, lang, data, pushkey_ts";
 
 export class PushersStore extends BaseStore {
   /** The pushers of each of `userIds`, oldest pushkey first. */
-  async selectPushersOfUsers(userIds: readonly string[], em: EntityManager = this.reader): Promise<PusherRow[]> {
+  async selectPushersOfUsers(userIds: readonly string[], em: EntityManager = this.reader): Promise<StoredPusherRow[]> {
     if (userIds.length === 0) return [];
     const rows = await this.d.query<PusherDbRow>(
       em,
-      `SELECT ${COLUMNS} FROM pushers WHERE user_id ${this.d.inArray} ORDER BY pushkey_ts, app_id, pushkey`,
+      `SELECT ${COLUMNS}, last_stream_ordering FROM pushers WHERE user_id ${this.d.inArray} ORDER BY pushkey_ts, app_id, pushkey`,
       [this.d.arrayParam(userIds)],
     );
     return rows.map(toPusherRow);
   }
 
-  /** Inserts or replaces the pusher (userId, appId, pushkey). */
+  /** Inserts or replaces the pusher (userId, appId, pushkey); a new one starts at the newest event. */
   async upsertPusher(tx: EntityManager, row: PusherRow): Promise<void> {
     await this.d.execute(
       tx,
-      `INSERT INTO pushers (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO pushers (${COLUMNS}, last_stream_ordering)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT MAX(stream_ordering) FROM events), 0))
        ON CONFLICT (user_id, app_id, pushkey) DO UPDATE SET device_id = excluded.device_id, kind = excluded.kind,
          app_display_name = excluded.app_display_name, device_display_name = excluded.device_display_name,
          profile_tag = excluded.profile_tag, lang = excluded.lang, data = excluded.data, pushkey_ts = excluded.pushkey_ts`,
       [row.userId, row.appId, row.pushkey, row.deviceId, row.kind, row.appDisplayName, row.deviceDisplayName, row.profileTag, row.lang, JSON.stringify(row.data), row.pushkeyTs],
+    );
+  }
+
+  /** Moves the pusher's delivery position forward to `position` (never back). */
+  async advancePusherPosition(tx: EntityManager, userId: string, appId: string, pushkey: string, position: number): Promise<void> {
+    await this.d.execute(
+      tx,
+      "UPDATE pushers SET last_stream_ordering = ? WHERE user_id = ? AND app_id = ? AND pushkey = ? AND last_stream_ordering < ?",
+      [position, userId, appId, pushkey, position],
     );
   }
 
@@ -74,7 +92,7 @@ export class PushersStore extends BaseStore {
   }
 }
 
-function toPusherRow(row: PusherDbRow): PusherRow {
+function toPusherRow(row: PusherDbRow): StoredPusherRow {
   return {
     userId: row.user_id,
     appId: row.app_id,
@@ -87,5 +105,6 @@ function toPusherRow(row: PusherDbRow): PusherRow {
     lang: row.lang,
     data: JSON.parse(row.data) as Record<string, unknown>,
     pushkeyTs: toNumber(row.pushkey_ts),
+    lastStreamOrdering: toNumber(row.last_stream_ordering),
   };
 }
