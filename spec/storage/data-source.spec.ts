@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { existsSync } from "node:fs";
 import { createDataSource, openDatabase, readManager, sqliteWriterCacheKib, type HearthDataSource } from "../../src/storage/data-source.js";
 import { dialectOf } from "../../src/storage/dialect.js";
+import { SAFETY_CAP_PAGES } from "../../src/storage/sqlite-checkpointer.js";
 import { CurrentStateStore } from "../../src/storage/stores/current-state-store.js";
 import { EventGraphStore } from "../../src/storage/stores/event-graph-store.js";
 import { EventsStore } from "../../src/storage/stores/events-store.js";
@@ -42,7 +43,7 @@ describe("openDatabase [sqlite]", () => {
       expect(timeout).to.be.greaterThan(0);
       // The writer's cache follows the database's size: the smallest for a new database.
       expect(await db.query("PRAGMA cache_size")).to.deep.equal([{ cache_size: -2_048 }]);
-      expect(await db.query("PRAGMA wal_autocheckpoint")).to.deep.equal([{ wal_autocheckpoint: 10_000 }]);
+      expect(await db.query("PRAGMA wal_autocheckpoint")).to.deep.equal([{ wal_autocheckpoint: SAFETY_CAP_PAGES }]);
       const reader = readManager(db);
       expect(await reader.query("PRAGMA foreign_keys")).to.deep.equal([{ foreign_keys: 1 }]);
       expect(await reader.query("PRAGMA synchronous")).to.deep.equal([{ synchronous: 1 }]);

@@ -14,6 +14,8 @@ import { dirname } from "node:path";
 import { DataSource, type DataSourceOptions, type EntityManager } from "typeorm";
 import { migrations } from "../../migrations/index.js";
 import { PG_TYPES } from "./dialect.js";
+import { SAFETY_CAP_PAGES, SqliteCheckpointer } from "./sqlite-checkpointer.js";
+import { sqliteWriterFor } from "./sqlite-writer.js";
 
 export type DatabaseOptions =
   | { engine: "sqlite"; path: string }
@@ -43,12 +45,11 @@ const SQLITE_CACHE_CHECK_MS = 10_000;
  */
 const SQLITE_READER_CACHE_KIB = 2_048;
 /**
- * WAL pages (of 4 KiB) before the writer copies them back into the database file (the default
- * is 1,000). A batch of events in a large room writes a thousand or more pages, so the default
- * made every commit a checkpoint; with a larger WAL, a page written by several commits in a row
- * (index interiors, the ends of append-only tables) is copied back once.
+ * WAL pages (of 4 KiB) before the writing connection copies them back into the database file
+ * itself, in its COMMIT. A file database is checkpointed in the background instead
+ * (sqlite-checkpointer.ts), so this is only its safety cap.
  */
-const SQLITE_WAL_AUTOCHECKPOINT_PAGES = 10_000;
+const SQLITE_WAL_AUTOCHECKPOINT_PAGES = SAFETY_CAP_PAGES;
 const MIGRATIONS_TABLE = "migrations";
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
 
@@ -56,6 +57,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
 export class HearthDataSource extends DataSource {
   /** SQLite file databases only: the read-only connection behind readManager(). */
   reader: DataSource | null = null;
+  /** SQLite file databases only: checkpoints the WAL off the event loop. */
+  checkpointer: SqliteCheckpointer | null = null;
   private cacheCheck: NodeJS.Timeout | null = null;
 
   constructor(readonly databaseOptions: DatabaseOptions) {
@@ -73,6 +76,9 @@ export class HearthDataSource extends DataSource {
         const reader = new DataSource(sqliteOptions(opts.path, true));
         await reader.initialize();
         this.reader = reader;
+        const checkpointer = new SqliteCheckpointer(opts.path, { onError: (err) => process.emitWarning(err) });
+        this.checkpointer = checkpointer;
+        sqliteWriterFor(this).afterWrite = () => checkpointer.noteWrite();
       }
       if (opts.engine === "sqlite") {
         this.sizeWriterCache();
@@ -103,6 +109,12 @@ export class HearthDataSource extends DataSource {
   override async destroy(): Promise<void> {
     if (this.cacheCheck !== null) clearInterval(this.cacheCheck);
     this.cacheCheck = null;
+    const checkpointer = this.checkpointer;
+    this.checkpointer = null;
+    if (checkpointer !== null) {
+      sqliteWriterFor(this).afterWrite = null;
+      await checkpointer.close();
+    }
     const reader = this.reader;
     this.reader = null;
     if (reader?.isInitialized) await reader.destroy();

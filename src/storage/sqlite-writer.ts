@@ -10,6 +10,8 @@ import type { DataSource } from "typeorm";
 export class SqliteWriter {
   private busy = false;
   private readonly waiting: Array<() => void> = [];
+  /** Called after each write transaction, committed or not (the WAL checkpointer's cue). */
+  afterWrite: (() => void) | null = null;
 
   /** Transactions queued behind the one running. */
   get queued(): number {
@@ -23,6 +25,7 @@ export class SqliteWriter {
     try {
       return await fn();
     } finally {
+      this.afterWrite?.();
       const next = this.waiting.shift();
       // Hand the lock straight to the next caller so that no newcomer can slip in between.
       if (next) next();
