@@ -169,6 +169,18 @@ describe("Notifier", () => {
     expect(notifier.currentToken().toString()).to.equal(start.toString());
   });
 
+  it("mayHaveUpdate tells whether a wait from `since` would start woken", () => {
+    const notifier = new Notifier();
+    notifier.notify("pdu", 5, { roomIds: ["!a:hs"] });
+    notifier.notify("accountData", 2, { userIds: ["@u:hs"] });
+    const at = (pdu: number, accountData: number) => StreamToken.from({ pdu, accountData });
+    expect(notifier.mayHaveUpdate("@v:hs", ["!a:hs"], at(4, 2))).to.equal(true);
+    expect(notifier.mayHaveUpdate("@v:hs", new Set(["!a:hs"]), at(5, 2))).to.equal(false);
+    expect(notifier.mayHaveUpdate("@v:hs", ["!b:hs"], at(0, 0))).to.equal(false);
+    expect(notifier.mayHaveUpdate("@u:hs", [], at(5, 1))).to.equal(true);
+    expect(notifier.mayHaveUpdate("@u:hs", [], at(5, 2))).to.equal(false);
+  });
+
   it("emits a typed notify event with its origin", () => {
     const seen: [StreamName, number, NotifyTargets, NotifyOrigin][] = [];
     notifier.on("notify", (stream, position, targets, origin) => seen.push([stream, position, targets, origin]));

@@ -155,17 +155,7 @@ describe("SyncHandler wake-ups", () => {
       },
       memberships: { get: async () => ({ position: 0, byRoom: new Map() }) as never, joinedRooms: async () => [] },
       rooms: emptyProvider("pdu"),
-      providers: [
-        {
-          stream: "typing",
-          latestPosition: () => position,
-          completeSync: async () => undefined,
-          incrementalSync: async (ctx, from, to) => {
-            order.push(`typing ${from}-${to}`);
-            if (to > from) ctx.result.presence.push({ type: "m.presence", content: {} });
-          },
-        },
-      ],
+      providers: [loggingTypingProvider(() => position, order)],
     });
     const batch = handler.nextBatch(request(ALICE, StreamToken.from({ typing: 1 }).toString()), { timeoutMs: 20_000 });
     while (order.length === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -180,6 +170,79 @@ describe("SyncHandler wake-ups", () => {
     expect(order).to.deep.equal(["typing 1-1", "typing 1-3", "delivered", "next turn"]);
   });
 });
+
+describe("SyncHandler long-polls the notifier has nothing for", () => {
+  function setUp(announced: { value: boolean }) {
+    let position = 4;
+    let wake: (token: StreamToken | null) => void = () => undefined;
+    const built: string[] = [];
+    const checked: string[] = [];
+    const handler = new SyncHandler({
+      notifier: {
+        currentToken: () => StreamToken.from({ typing: position }),
+        mayHaveUpdate: (userId, roomIds, since) => {
+          checked.push(`${userId} ${Array.from(roomIds).join(",")} ${since.get("typing")}`);
+          return announced.value;
+        },
+        waitForUpdate: (options) => {
+          built.push(`wait from ${options.since.get("typing")}`);
+          return new Promise<StreamToken | null>((resolve) => (wake = resolve));
+        },
+      },
+      memberships: { get: async () => ({ position: 0, byRoom: new Map() }) as never, joinedRooms: async () => ["!r:x"] },
+      rooms: emptyProvider("pdu"),
+      providers: [loggingTypingProvider(() => position, built)],
+    });
+    return { handler, built, checked, advance: (to: number) => (position = to), wake: (token: StreamToken | null) => wake(token) };
+  }
+
+  it("waits at once, from the client's token, and builds only once woken", async () => {
+    const t = setUp({ value: false });
+    // The provider already shows 4 (another process's write the notifier has not announced yet).
+    const batch = t.handler.nextBatch(request(ALICE, StreamToken.from({ typing: 2 }).toString()), { timeoutMs: 20_000 });
+    while (t.built.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(t.checked).to.deep.equal([`${ALICE} !r:x 2`]);
+    expect(t.built).to.deep.equal(["wait from 2"]);
+    t.advance(5);
+    t.wake(StreamToken.from({ typing: 5 }));
+    const { token, result } = await batch;
+    // Everything after the client's token, the unannounced 3–4 included.
+    expect(t.built).to.deep.equal(["wait from 2", "typing 2-5"]);
+    expect(token.get("typing")).to.equal(5);
+    expect(result.isEmpty()).to.equal(false);
+  });
+
+  it("answers a timeout with a batch built then, up to the positions of then", async () => {
+    const t = setUp({ value: false });
+    const batch = t.handler.nextBatch(request(ALICE, StreamToken.from({ typing: 4 }).toString()), { timeoutMs: 20_000 });
+    while (t.built.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    t.wake(null);
+    const { token, result } = await batch;
+    expect(t.built).to.deep.equal(["wait from 4", "typing 4-4"]);
+    expect(token.get("typing")).to.equal(4);
+    expect(result.isEmpty()).to.equal(true);
+  });
+
+  it("still builds first when the notifier may have something, and answers at once if it has", async () => {
+    const t = setUp({ value: true });
+    const { token } = await t.handler.nextBatch(request(ALICE, StreamToken.from({ typing: 2 }).toString()), { timeoutMs: 20_000 });
+    expect(t.built).to.deep.equal(["typing 2-4"]);
+    expect(token.get("typing")).to.equal(4);
+  });
+});
+
+/** A typing provider at `position()` that logs each incremental range it builds, non-empty when it grew. */
+function loggingTypingProvider(position: () => number, log: string[]): StreamProvider {
+  return {
+    stream: "typing",
+    latestPosition: position,
+    completeSync: async () => undefined,
+    incrementalSync: async (ctx, from, to) => {
+      log.push(`typing ${from}-${to}`);
+      if (to > from) ctx.result.presence.push({ type: "m.presence", content: {} });
+    },
+  };
+}
 
 function emptyProvider(stream: "pdu"): StreamProvider {
   return { stream, latestPosition: () => 0, completeSync: async () => undefined, incrementalSync: async () => undefined };

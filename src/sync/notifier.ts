@@ -158,6 +158,15 @@ export class Notifier extends EventEmitter<NotifierEvents> {
     });
   }
 
+  /**
+   * Whether something concerning `userId` (in one of `roomIds` or addressed to the user) may be
+   * newer than `since`: the check a wait starts with. False means a batch from `since` would be
+   * empty; true may be spurious (see waitForUpdate).
+   */
+  mayHaveUpdate(userId: string, roomIds: Iterable<string>, since: StreamToken): boolean {
+    return this.hasUpdate(userId, Array.from(roomIds), since.toArray());
+  }
+
   /** Resolves every pending wait with null (shutdown). */
   close(): void {
     for (const set of Array.from(this.waitersByUser.values())) {

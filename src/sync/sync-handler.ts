@@ -7,7 +7,9 @@
  * after it (they read the rooms it chose). A long-poll with nothing to send waits for the
  * notifier to wake it for this user's rooms or this user, then builds the batch (to, new to];
  * a spurious wake-up (something the filter drops, another user's private receipt) just waits
- * again, until `timeout` has passed. A woken wait builds its batch at once, before the event loop
+ * again, until `timeout` has passed. When the notifier has announced nothing for the user since
+ * the client's token (the usual long-poll, sent just after its last answer), the first build is
+ * skipped: it could only come out empty. A woken wait builds its batch at once, before the event loop
  * turns to new I/O. The WebSocket transport uses the same nextBatch().
  */
 import type { SyncResponseJson } from "../matrix/endpoints/client/sync.js";
@@ -19,7 +21,8 @@ import type { StreamProvider, SyncContext, SyncRequest } from "./streams/stream-
 import { fillUnreadCounts, type UnreadCountsSource } from "./sync-unread-counts.js";
 
 export interface SyncHandlerDeps {
-  notifier: Pick<Notifier, "waitForUpdate" | "currentToken">;
+  /** Without mayHaveUpdate, every incremental sync starts with a build, even one with nothing new. */
+  notifier: Pick<Notifier, "waitForUpdate" | "currentToken"> & Partial<Pick<Notifier, "mayHaveUpdate">>;
   memberships: Pick<MembershipCache, "get" | "joinedRooms">;
   /** The room provider: runs first and decides the rooms of each response. */
   rooms: StreamProvider;
@@ -79,15 +82,20 @@ export class SyncHandler {
    */
   async nextBatch(request: SyncRequest, options: NextBatchOptions): Promise<SyncBatch> {
     let to = this.currentToken(request.since);
-    let batch = await this.build(request, to);
-    if (request.since === null || !batch.result.isEmpty() || !(options.timeoutMs > 0)) return batch;
+    const waits = request.since !== null && options.timeoutMs > 0;
+    // A long-poll that the notifier has nothing newer for (most of them, the client having just
+    // been answered) skips the build, which could only come out empty, and waits at once.
+    let batch = waits && !(await this.mayHaveUpdate(request.userId, request.since!)) ? null : await this.build(request, to);
+    if (batch !== null && !(waits && batch.result.isEmpty())) return batch;
 
     const deadline = this.now() + options.timeoutMs;
-    let since = to;
-    let waitFrom = to;
+    // Without a batch, the wait starts from the client's token itself: positions a provider
+    // shows before the notifier has announced them (another process's writes) still wake it.
+    let since = batch === null ? request.since! : to;
+    let waitFrom = since;
     for (;;) {
       const remaining = deadline - this.now();
-      if (remaining <= 0 || options.signal?.aborted === true) return batch;
+      if (remaining <= 0 || options.signal?.aborted === true) return batch ?? this.build(request, this.currentToken(request.since));
       const joined = await this.deps.memberships.joinedRooms(request.userId, since.pdu);
       const woke = await this.deps.notifier.waitForUpdate({
         userId: request.userId,
@@ -96,7 +104,7 @@ export class SyncHandler {
         timeoutMs: remaining,
         signal: options.signal,
       });
-      if (woke === null) return batch;
+      if (woke === null) return batch ?? this.build(request, this.currentToken(request.since));
       // Built at once: this runs once the job that notified has finished, so everything it
       // announced together (an event persister batch, every room of it) is in this batch, and the
       // delivery does not wait behind the next turn's I/O (requests read, the next write batch).
@@ -112,6 +120,14 @@ export class SyncHandler {
       since = to;
       waitFrom = to;
     }
+  }
+
+  /** False when the notifier has announced nothing for `userId` after `since` (see Notifier). */
+  private async mayHaveUpdate(userId: string, since: StreamToken): Promise<boolean> {
+    const { notifier } = this.deps;
+    if (notifier.mayHaveUpdate === undefined) return true;
+    const joined = await this.deps.memberships.joinedRooms(userId, since.pdu);
+    return notifier.mayHaveUpdate(userId, joined, since);
   }
 
   /** The providers' latest positions, never below `floor` (a token never goes backwards). */
