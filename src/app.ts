@@ -208,8 +208,14 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
       throw new MatrixError(401, ErrCode.Unauthorized, "Federation request authentication is not enabled on this server.");
     },
   };
+  const thirdPartyLookup = new ThirdPartyLookup({
+    appservices: appservices.appservices,
+    timeoutMs: config.appservice.third_party_lookup_timeout_ms,
+    protocolCacheMs: config.appservice.third_party_protocol_cache_ms,
+    logger,
+  });
   const routes = [
-    ...clientRoutes({ versions: { versions: SUPPORTED_CLIENT_VERSIONS, unstableFeatures: { [WEBSOCKET_SYNC_FEATURE]: true } }, wellKnown, userData, accounts: accounts.routes, rooms: rooms.routes, sync: sync.routes, pushRules: push.routes, search: search.routes, pushers: push.pushersRoutes, reports: reports.routes, thirdParty: { lookup: new ThirdPartyLookup({ appservices: appservices.appservices, logger }) } }),
+    ...clientRoutes({ versions: { versions: SUPPORTED_CLIENT_VERSIONS, unstableFeatures: { [WEBSOCKET_SYNC_FEATURE]: true } }, wellKnown, userData, accounts: accounts.routes, rooms: rooms.routes, sync: sync.routes, pushRules: push.routes, search: search.routes, pushers: push.pushersRoutes, reports: reports.routes, thirdParty: { lookup: thirdPartyLookup } }),
     ...(config.federation.enabled ? federationRoutes({ wellKnown, openId: accounts.openId }) : []),
     ...keyRoutes({
       serverKeys: {

@@ -49,7 +49,7 @@ describe("loadConfig", () => {
       expect(config.rate_limits.message).to.deep.equal({ per_second: 0.2, burst_count: 10 });
       expect(config.session).to.deep.equal({ access_token_lifetime_ms: 300_000 });
       expect(config.password_hashing).to.deep.equal({ scrypt_log_n: 15 });
-      expect(config.appservice.config_files).to.deep.equal([]);
+      expect(config.appservice).to.deep.equal({ config_files: [], third_party_lookup_timeout_ms: 10_000, third_party_protocol_cache_ms: 300_000 });
       expect(config.log).to.deep.equal({ level: "info", format: "pretty" });
       expect(config.max_request_size).to.equal(10 * 1024 * 1024);
       expect(config.redis).to.equal(undefined);
@@ -239,6 +239,14 @@ describe("loadConfig", () => {
         .to.equal(`${file}: session.access_token_lifetime_ms: must be a whole number of milliseconds, at least 1000 (got 10)`);
       expect(failure("server_name: example.org\npassword_hashing:\n  scrypt_log_n: 30\n").message)
         .to.equal(`${file}: password_hashing.scrypt_log_n: must be an integer from 1 to 20 (got 30)`);
+    });
+
+    it("checks the ranges of the third-party lookup keys", () => {
+      expect(failure("server_name: example.org\nappservice:\n  third_party_lookup_timeout_ms: 0\n").message)
+        .to.equal(`${file}: appservice.third_party_lookup_timeout_ms: must be a whole number of milliseconds, at least 1 (got 0)`);
+      expect(failure("server_name: example.org\nappservice:\n  third_party_protocol_cache_ms: -1\n").message)
+        .to.equal(`${file}: appservice.third_party_protocol_cache_ms: must be a whole number of milliseconds, 0 or more (got -1)`);
+      expect(load("server_name: example.org\nappservice:\n  third_party_protocol_cache_ms: 0\n").appservice.third_party_protocol_cache_ms).to.equal(0);
     });
 
     it("reports a YAML syntax error with its line on one line", () => {

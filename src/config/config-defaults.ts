@@ -17,6 +17,7 @@
  * | password_hashing.scrypt_log_n     | 15 (32 MiB per hash)                                |
  * | rate_limits                       | enabled; message 0.2/s burst 10; login and registration 0.17/s burst 3 |
  * | appservice.config_files           | []                                                  |
+ * | appservice.third_party_*          | lookup timeout 10 s, protocol metadata kept 5 minutes |
  * | log                               | level info, format pretty                           |
  * | max_request_size                  | 10 MiB (federation transactions carry up to 50 PDUs of 64 KiB; key uploads can be large) |
  * | voip                              | turn_uris [], turn_user_lifetime_ms 1 day           |
@@ -25,6 +26,7 @@
  * Lists are replaced whole. A key with an empty (null) value counts as absent.
  */
 import { join } from "node:path";
+import { DEFAULT_THIRD_PARTY_PROTOCOL_CACHE_MS, DEFAULT_THIRD_PARTY_TIMEOUT_MS } from "../services/appservices/third-party-lookup.js";
 import { DEFAULT_DENY_IP_RANGES, type RateLimitSetting } from "./config.js";
 import { splitServerName } from "./split-server-name.js";
 
@@ -48,6 +50,7 @@ export const DEFAULT_SCRYPT_LOG_N = 15;
 export const DEFAULT_REGISTRATION_RATE_LIMIT: RateLimitSetting = { per_second: 0.17, burst_count: 3 };
 /** As Synapse's turn_user_lifetime: TURN credentials valid for a day. */
 export const DEFAULT_TURN_USER_LIFETIME_MS = 24 * 3600_000;
+export { DEFAULT_THIRD_PARTY_PROTOCOL_CACHE_MS, DEFAULT_THIRD_PARTY_TIMEOUT_MS };
 
 type Mapping = Record<string, unknown>;
 
@@ -89,7 +92,11 @@ export function applyConfigDefaults(raw: Mapping): void {
       login: { ...DEFAULT_LOGIN_RATE_LIMIT },
       registration: { ...DEFAULT_REGISTRATION_RATE_LIMIT },
     },
-    appservice: { config_files: [] },
+    appservice: {
+      config_files: [],
+      third_party_lookup_timeout_ms: DEFAULT_THIRD_PARTY_TIMEOUT_MS,
+      third_party_protocol_cache_ms: DEFAULT_THIRD_PARTY_PROTOCOL_CACHE_MS,
+    },
     log: { level: "info", format: "pretty" },
     max_request_size: DEFAULT_MAX_REQUEST_SIZE,
     voip: { turn_uris: [], turn_user_lifetime_ms: DEFAULT_TURN_USER_LIFETIME_MS },

@@ -179,8 +179,12 @@ export const configSchema: JSONSchemaType<Config> = {
     appservice: {
       type: "object",
       additionalProperties: false,
-      required: ["config_files"],
-      properties: { config_files: stringList },
+      required: ["config_files", "third_party_lookup_timeout_ms", "third_party_protocol_cache_ms"],
+      properties: {
+        config_files: stringList,
+        third_party_lookup_timeout_ms: { type: "integer", minimum: 1, description: "a whole number of milliseconds, at least 1" },
+        third_party_protocol_cache_ms: { type: "integer", minimum: 0, description: "a whole number of milliseconds, 0 or more" },
+      },
     },
     log: {
       type: "object",

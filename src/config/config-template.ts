@@ -20,6 +20,8 @@ import {
   DEFAULT_MESSAGE_RATE_LIMIT,
   DEFAULT_REGISTRATION_RATE_LIMIT,
   DEFAULT_SCRYPT_LOG_N,
+  DEFAULT_THIRD_PARTY_PROTOCOL_CACHE_MS,
+  DEFAULT_THIRD_PARTY_TIMEOUT_MS,
   DEFAULT_TURN_USER_LIFETIME_MS,
   defaultDatabasePath,
   defaultSigningKeyPath,
@@ -218,6 +220,12 @@ ${rateLimit("registration", DEFAULT_REGISTRATION_RATE_LIMIT, "Account registrati
 appservice:
   # Application service registration files (YAML, as for Synapse). Each must exist.
   config_files: []
+  # How long each application service has to answer a third-party lookup (/thirdparty/…), in
+  # milliseconds; one that does not answer in time is left out of the response.
+  third_party_lookup_timeout_ms: ${scalar(DEFAULT_THIRD_PARTY_TIMEOUT_MS)}
+  # How long an application service's third-party protocol metadata (/thirdparty/protocols) is
+  # kept, in milliseconds; 0 asks every time. A service that failed is asked again next time.
+  third_party_protocol_cache_ms: ${scalar(DEFAULT_THIRD_PARTY_PROTOCOL_CACHE_MS)}
 
 # Logging.
 log:

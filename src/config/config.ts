@@ -85,6 +85,10 @@ export interface Config {
   };
   appservice: {
     config_files: string[];
+    /** How long each application service has to answer a third-party lookup, in milliseconds. */
+    third_party_lookup_timeout_ms: number;
+    /** How long an application service's third-party protocol metadata is kept, in milliseconds; 0: not kept. */
+    third_party_protocol_cache_ms: number;
   };
   log: {
     level: LogLevel;

@@ -69,6 +69,11 @@ for (const engine of testEngines()) {
         configure: (config) => {
           accountsConfig(config);
           config.appservice.config_files = files;
+          // Short enough that the test of an appservice that never answers ends well within its
+          // own timeout (the default, 10 s, would not); no protocol cache, so that each test sees
+          // its own answers (and the first test sees every request reach the appservices).
+          config.appservice.third_party_lookup_timeout_ms = 300;
+          config.appservice.third_party_protocol_cache_ms = 0;
         },
       });
       alice = await registerUser(hs, "alice");
@@ -107,6 +112,14 @@ for (const engine of testEngines()) {
         `${APP}/protocol/irc`,
         `${APP}/protocol/irc`,
       ]);
+    });
+
+    it("leaves out an appservice that does not answer within appservice.third_party_lookup_timeout_ms", async function () {
+      this.timeout(5_000);
+      irc.routes.set(`${APP}/protocol/irc`, "hang");
+      irc2.routes.set(`${APP}/protocol/irc`, ok({ ...IRC, instances: [{ desc: "OFTC", network_id: "oftc", fields: {} }] }));
+      const res = await get("/thirdparty/protocol/irc");
+      expect([res.status, res.body]).to.deep.equal([200, { ...IRC, instances: [{ desc: "OFTC", network_id: "oftc", fields: {}, instance_id: "irc2|oftc" }] }]);
     });
 
     it("gives one protocol, and 404 M_NOT_FOUND for an unknown one", async () => {

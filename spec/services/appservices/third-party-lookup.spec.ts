@@ -97,6 +97,58 @@ describe("ThirdPartyLookup", () => {
     });
   });
 
+  describe("protocol cache", () => {
+    let now: number;
+    /** The IRC bridge alone, with a clock the test moves. */
+    const cached = (protocolCacheMs?: number) =>
+      new ThirdPartyLookup({ appservices: [appservice("irc", ircUrl, ["irc"]), appservice("irc2", irc2Url, ["irc"])], protocolCacheMs, now: () => now });
+    const asked = (service: FakeAppservice) => service.seen.filter((s) => s.url === `${V1}/protocol/irc`).length;
+    const libera = { desc: "Libera", network_id: "libera", fields: {} };
+    const oftc = { desc: "OFTC", network_id: "oftc", fields: {} };
+    beforeEach(() => {
+      now = 1_000_000;
+      irc.routes.set(`${V1}/protocol/irc`, ok({ ...IRC_BASE, instances: [libera] }));
+      irc2.routes.set(`${V1}/protocol/irc`, ok({ ...IRC_BASE, instances: [oftc] }));
+    });
+
+    it("asks each appservice once within protocolCacheMs, for one protocol and for the list, and again once it expired", async () => {
+      const tp = cached(60_000);
+      const first = await tp.getProtocol("irc");
+      now += 59_999;
+      // The merged answer handed out is a copy: changing it leaves the cache alone.
+      first.instances.length = 0;
+      expect((await tp.getProtocols()).irc!.instances.map((i) => i.network_id)).to.deep.equal(["libera", "oftc"]);
+      expect([asked(irc), asked(irc2)]).to.deep.equal([1, 1]);
+
+      irc.routes.set(`${V1}/protocol/irc`, ok({ ...IRC_BASE, instances: [] }));
+      now += 1;
+      expect((await tp.getProtocol("irc")).instances.map((i) => i.network_id)).to.deep.equal(["oftc"]);
+      expect([asked(irc), asked(irc2)]).to.deep.equal([2, 2]);
+    });
+
+    it("shares one request between concurrent askers", async () => {
+      const tp = cached(60_000);
+      await Promise.all([tp.getProtocol("irc"), tp.getProtocol("irc"), tp.getProtocols()]);
+      expect([asked(irc), asked(irc2)]).to.deep.equal([1, 1]);
+    });
+
+    it("keeps no failure: an appservice that failed is asked again, while the other's answer stays cached", async () => {
+      const tp = cached(60_000);
+      irc.routes.set(`${V1}/protocol/irc`, { status: 500, body: {} });
+      expect((await tp.getProtocol("irc")).instances.map((i) => i.network_id)).to.deep.equal(["oftc"]);
+      irc.routes.set(`${V1}/protocol/irc`, ok({ ...IRC_BASE, instances: [libera] }));
+      expect((await tp.getProtocol("irc")).instances.map((i) => i.network_id)).to.deep.equal(["libera", "oftc"]);
+      expect([asked(irc), asked(irc2)]).to.deep.equal([2, 1]);
+    });
+
+    it("asks every time with protocolCacheMs 0", async () => {
+      const tp = cached(0);
+      await tp.getProtocol("irc");
+      await tp.getProtocol("irc");
+      expect([asked(irc), asked(irc2)]).to.deep.equal([2, 2]);
+    });
+  });
+
   describe("locations and users", () => {
     const libera = { alias: "#libera_#matrix:hs.test", protocol: "irc", fields: { network: "libera", channel: "#matrix" } };
     const oftc = { alias: "#oftc_#matrix:hs.test", protocol: "irc", fields: { network: "oftc", channel: "#matrix" } };

@@ -7,9 +7,15 @@
  * > configuration for the homeserver.
  *
  * Each lookup asks every appservice that registered the protocol (and has a URL) at once, with
- * its `hs_token`, and gives each one `timeoutMs` for its whole answer. An appservice that
- * fails, times out or answers something malformed is logged and left out: the others' answers
- * still make the response.
+ * its `hs_token`, and gives each one `timeoutMs` for its whole answer (config.yaml
+ * `appservice.third_party_lookup_timeout_ms`). An appservice that fails, times out or answers
+ * something malformed is logged and left out: the others' answers still make the response.
+ *
+ * Protocol metadata changes rarely and clients ask for it whenever they open a room directory, so
+ * each appservice's answer for a protocol is kept `protocolCacheMs` (config.yaml
+ * `appservice.third_party_protocol_cache_ms`; Synapse keeps it an hour), per appservice and
+ * protocol, and concurrent askers share one request. Only answers are kept: an appservice that
+ * failed is asked again next time rather than remembered as having no protocol.
  *
  * - Protocols: the metadata (`user_fields`, `field_types`, …) is the first answering
  *   appservice's in registration order; the `instances` of all of them are concatenated, and each
@@ -53,21 +59,32 @@ export interface ThirdPartyLookupOptions {
   appservices: readonly LookupAppservice[];
   /** How long each appservice has to answer; default 10 s. */
   timeoutMs?: number;
+  /** How long an appservice's protocol metadata is kept; default 5 minutes, 0 for not at all. */
+  protocolCacheMs?: number;
+  /** The clock of the protocol cache; default Date.now. */
+  now?: () => number;
   logger?: Pick<Logger, "warn">;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_THIRD_PARTY_TIMEOUT_MS = 10_000;
+export const DEFAULT_THIRD_PARTY_PROTOCOL_CACHE_MS = 5 * 60_000;
 /** The key each result must carry a string for, besides `protocol`. */
 const RESULT_KEY: Readonly<Record<ThirdPartyKind, string>> = { location: "alias", user: "userid" };
 
 export class ThirdPartyLookup {
   private readonly appservices: readonly LookupAppservice[];
   private readonly timeoutMs: number;
+  private readonly protocolCacheMs: number;
+  private readonly now: () => number;
   private readonly logger: Pick<Logger, "warn"> | null;
+  /** Protocol metadata by [appservice ID, protocol] (as JSON), answered or being asked. */
+  private readonly protocolCache = new Map<string, { expiresAt: number; answer: Promise<ProtocolJson | null> }>();
 
   constructor(options: ThirdPartyLookupOptions) {
     this.appservices = options.appservices.filter((appservice) => appservice.url !== null && appservice.protocols.length > 0);
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_THIRD_PARTY_TIMEOUT_MS;
+    this.protocolCacheMs = options.protocolCacheMs ?? DEFAULT_THIRD_PARTY_PROTOCOL_CACHE_MS;
+    this.now = options.now ?? Date.now;
     this.logger = options.logger ?? null;
   }
 
@@ -104,24 +121,40 @@ export class ThirdPartyLookup {
   }
 
   private async mergedProtocol(protocol: string): Promise<ProtocolJson | null> {
-    const answers = await Promise.all(
-      this.providersOf(protocol).map(async (appservice) => {
-        const info = await this.ask(appservice, `/thirdparty/protocol/${encodeURIComponent(protocol)}`, []);
-        if (info === undefined) return null;
-        if (!isProtocol(info)) {
-          this.logger?.warn({ appservice: appservice.id, protocol }, "application service answered invalid third-party protocol metadata");
-          return null;
-        }
-        return { ...info, instances: info.instances.map((instance) => withInstanceId(instance, appservice.id)) };
-      }),
-    );
+    const answers = await Promise.all(this.providersOf(protocol).map((appservice) => this.cachedProtocol(appservice, protocol)));
     let merged: ProtocolJson | null = null;
     for (const answer of answers) {
       if (answer === null) continue;
-      if (merged === null) merged = answer;
+      // Copies: the answers stay in the cache.
+      if (merged === null) merged = { ...answer, instances: [...answer.instances] };
       else merged.instances.push(...answer.instances);
     }
     return merged;
+  }
+
+  /** `appservice`'s metadata for `protocol`, from the cache while it is fresh; null (not kept) when it failed. */
+  private cachedProtocol(appservice: LookupAppservice, protocol: string): Promise<ProtocolJson | null> {
+    if (this.protocolCacheMs <= 0) return this.askProtocol(appservice, protocol);
+    const key = JSON.stringify([appservice.id, protocol]);
+    const now = this.now();
+    const cached = this.protocolCache.get(key);
+    if (cached !== undefined && cached.expiresAt > now) return cached.answer;
+    const entry = { expiresAt: now + this.protocolCacheMs, answer: this.askProtocol(appservice, protocol) };
+    this.protocolCache.set(key, entry);
+    void entry.answer.then((answer) => {
+      if (answer === null && this.protocolCache.get(key) === entry) this.protocolCache.delete(key);
+    });
+    return entry.answer;
+  }
+
+  private async askProtocol(appservice: LookupAppservice, protocol: string): Promise<ProtocolJson | null> {
+    const info = await this.ask(appservice, `/thirdparty/protocol/${encodeURIComponent(protocol)}`, []);
+    if (info === undefined) return null;
+    if (!isProtocol(info)) {
+      this.logger?.warn({ appservice: appservice.id, protocol }, "application service answered invalid third-party protocol metadata");
+      return null;
+    }
+    return { ...info, instances: info.instances.map((instance) => withInstanceId(instance, appservice.id)) };
   }
 
   private async queryAll<K extends ThirdPartyKind>(
