@@ -15,7 +15,7 @@ import type { ClientEventJson } from "./matrix/pdu-json.js";
 import type { AccountDataService } from "./services/account-data.js";
 import { EventPushEvaluator } from "./services/push/event-push-evaluator.js";
 import { NotificationCounts } from "./services/push/notification-counts.js";
-import { NotificationsService } from "./services/push/notifications-service.js";
+import { NotificationsService, type NotificationsPruning } from "./services/push/notifications-service.js";
 import { PushActionsWorker } from "./services/push/push-actions-worker.js";
 import { PushRulesService } from "./services/push/push-rules-service.js";
 import { PusherDelivery, type PusherDeliveryOptions } from "./services/push/pusher-delivery.js";
@@ -46,6 +46,8 @@ export interface PushServicesDeps {
   };
   /** Retries, queue bounds and concurrency of HTTP pusher delivery. */
   pusherDelivery?: PusherDeliveryOptions;
+  /** How long read notifications stay listed (config.yaml `push.notifications_*`). */
+  notificationsPruning?: NotificationsPruning;
   logger?: Logger;
 }
 
@@ -96,7 +98,14 @@ export function buildPushServices(db: HearthDataSource, deps: PushServicesDeps):
     },
     logger: deps.logger,
   });
-  const notifications: NotificationsService = new NotificationsService({ db, store, events: rooms.events, serializer: rooms.serializer, logger: deps.logger });
+  const notifications: NotificationsService = new NotificationsService({
+    db,
+    store,
+    events: rooms.events,
+    serializer: rooms.serializer,
+    pruning: deps.notificationsPruning,
+    logger: deps.logger,
+  });
   const counts: NotificationCounts = new NotificationCounts({ store, worker, notifier: deps.notifier });
   const pushersStore = new PushersStore(db);
   const delivery: PusherDelivery = new PusherDelivery({

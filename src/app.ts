@@ -160,6 +160,11 @@ export async function createHomeserver(config: Config, opts: HomeserverOptions =
       currentState: rooms.stores.currentState,
       serializer: rooms.serializer,
     },
+    notificationsPruning: {
+      keepReadMs: config.push.notifications_keep_read_ms,
+      keepReadPerUser: config.push.notifications_keep_read_per_user,
+      pruneIntervalMs: config.push.notifications_prune_interval_ms,
+    },
     logger,
   });
   // Push actions commit with the events that lead to them (PushActionsWorker.stage).

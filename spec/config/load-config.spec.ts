@@ -49,6 +49,7 @@ describe("loadConfig", () => {
       expect(config.rate_limits.message).to.deep.equal({ per_second: 0.2, burst_count: 10 });
       expect(config.session).to.deep.equal({ access_token_lifetime_ms: 300_000 });
       expect(config.password_hashing).to.deep.equal({ scrypt_log_n: 15 });
+      expect(config.push).to.deep.equal({ notifications_keep_read_ms: 30 * 86_400_000, notifications_keep_read_per_user: 500, notifications_prune_interval_ms: 3_600_000 });
       expect(config.appservice).to.deep.equal({ config_files: [], third_party_lookup_timeout_ms: 10_000, third_party_protocol_cache_ms: 300_000 });
       expect(config.log).to.deep.equal({ level: "info", format: "pretty" });
       expect(config.max_request_size).to.equal(10 * 1024 * 1024);
@@ -247,6 +248,15 @@ describe("loadConfig", () => {
       expect(failure("server_name: example.org\nappservice:\n  third_party_protocol_cache_ms: -1\n").message)
         .to.equal(`${file}: appservice.third_party_protocol_cache_ms: must be a whole number of milliseconds, 0 or more (got -1)`);
       expect(load("server_name: example.org\nappservice:\n  third_party_protocol_cache_ms: 0\n").appservice.third_party_protocol_cache_ms).to.equal(0);
+    });
+
+    it("checks the ranges of the push keys", () => {
+      expect(failure("server_name: example.org\npush:\n  notifications_keep_read_ms: -1\n").message)
+        .to.equal(`${file}: push.notifications_keep_read_ms: must be a whole number of milliseconds, 0 or more (got -1)`);
+      expect(failure("server_name: example.org\npush:\n  notifications_keep_read_per_user: 1.5\n").message)
+        .to.equal(`${file}: push.notifications_keep_read_per_user: must be a whole number, 0 or more (got 1.5)`);
+      expect(failure("server_name: example.org\npush:\n  notifications_prune_interval_ms: 10\n").message)
+        .to.equal(`${file}: push.notifications_prune_interval_ms: must be a whole number of milliseconds, at least 1000 (got 10)`);
     });
 
     it("reports a YAML syntax error with its line on one line", () => {

@@ -16,6 +16,7 @@
  * | session.access_token_lifetime_ms  | 300,000 (5 minutes, as Synapse's refreshable tokens) |
  * | password_hashing.scrypt_log_n     | 15 (32 MiB per hash)                                |
  * | rate_limits                       | enabled; message 0.2/s burst 10; login and registration 0.17/s burst 3 |
+ * | push.notifications_*              | read ones kept 30 days, 500 per user; pruned hourly |
  * | appservice.config_files           | []                                                  |
  * | appservice.third_party_*          | lookup timeout 10 s, protocol metadata kept 5 minutes |
  * | log                               | level info, format pretty                           |
@@ -26,6 +27,7 @@
  * Lists are replaced whole. A key with an empty (null) value counts as absent.
  */
 import { join } from "node:path";
+import { DEFAULT_NOTIFICATIONS_PRUNING } from "../services/push/notifications-service.js";
 import { DEFAULT_THIRD_PARTY_PROTOCOL_CACHE_MS, DEFAULT_THIRD_PARTY_TIMEOUT_MS } from "../services/appservices/third-party-lookup.js";
 import { DEFAULT_DENY_IP_RANGES, type RateLimitSetting } from "./config.js";
 import { splitServerName } from "./split-server-name.js";
@@ -50,7 +52,7 @@ export const DEFAULT_SCRYPT_LOG_N = 15;
 export const DEFAULT_REGISTRATION_RATE_LIMIT: RateLimitSetting = { per_second: 0.17, burst_count: 3 };
 /** As Synapse's turn_user_lifetime: TURN credentials valid for a day. */
 export const DEFAULT_TURN_USER_LIFETIME_MS = 24 * 3600_000;
-export { DEFAULT_THIRD_PARTY_PROTOCOL_CACHE_MS, DEFAULT_THIRD_PARTY_TIMEOUT_MS };
+export { DEFAULT_NOTIFICATIONS_PRUNING, DEFAULT_THIRD_PARTY_PROTOCOL_CACHE_MS, DEFAULT_THIRD_PARTY_TIMEOUT_MS };
 
 type Mapping = Record<string, unknown>;
 
@@ -91,6 +93,11 @@ export function applyConfigDefaults(raw: Mapping): void {
       message: { ...DEFAULT_MESSAGE_RATE_LIMIT },
       login: { ...DEFAULT_LOGIN_RATE_LIMIT },
       registration: { ...DEFAULT_REGISTRATION_RATE_LIMIT },
+    },
+    push: {
+      notifications_keep_read_ms: DEFAULT_NOTIFICATIONS_PRUNING.keepReadMs,
+      notifications_keep_read_per_user: DEFAULT_NOTIFICATIONS_PRUNING.keepReadPerUser,
+      notifications_prune_interval_ms: DEFAULT_NOTIFICATIONS_PRUNING.pruneIntervalMs,
     },
     appservice: {
       config_files: [],

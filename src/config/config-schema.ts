@@ -82,7 +82,7 @@ export const configSchema: JSONSchemaType<Config> = {
   additionalProperties: false,
   required: [
     "server_name", "public_baseurl", "listeners", "database", "signing_key_path", "media", "registration",
-    "federation", "outbound", "session", "password_hashing", "rate_limits", "appservice", "log", "max_request_size",
+    "federation", "outbound", "session", "password_hashing", "rate_limits", "push", "appservice", "log", "max_request_size",
   ],
   properties: {
     server_name: serverName,
@@ -174,6 +174,16 @@ export const configSchema: JSONSchemaType<Config> = {
         message: rateLimit,
         login: rateLimit,
         registration: rateLimit,
+      },
+    },
+    push: {
+      type: "object",
+      additionalProperties: false,
+      required: ["notifications_keep_read_ms", "notifications_keep_read_per_user", "notifications_prune_interval_ms"],
+      properties: {
+        notifications_keep_read_ms: { type: "integer", minimum: 0, description: "a whole number of milliseconds, 0 or more" },
+        notifications_keep_read_per_user: { type: "integer", minimum: 0, description: "a whole number, 0 or more" },
+        notifications_prune_interval_ms: { type: "integer", minimum: 1000, description: "a whole number of milliseconds, at least 1000" },
       },
     },
     appservice: {

@@ -18,6 +18,7 @@ import {
   DEFAULT_MAX_REQUEST_SIZE,
   DEFAULT_MAX_UPLOAD_SIZE,
   DEFAULT_MESSAGE_RATE_LIMIT,
+  DEFAULT_NOTIFICATIONS_PRUNING,
   DEFAULT_REGISTRATION_RATE_LIMIT,
   DEFAULT_SCRYPT_LOG_N,
   DEFAULT_THIRD_PARTY_PROTOCOL_CACHE_MS,
@@ -215,6 +216,16 @@ rate_limits:
 ${rateLimit("message", DEFAULT_MESSAGE_RATE_LIMIT, "Sending events to rooms.")}
 ${rateLimit("login", DEFAULT_LOGIN_RATE_LIMIT, "Login attempts.")}
 ${rateLimit("registration", DEFAULT_REGISTRATION_RATE_LIMIT, "Account registrations.")}
+
+# Push notifications.
+push:
+  # GET /notifications lists notifications after they are read, for a while: read ones are
+  # deleted this long after they were read, in milliseconds (${DEFAULT_NOTIFICATIONS_PRUNING.keepReadMs / 86_400_000} days)…
+  notifications_keep_read_ms: ${scalar(DEFAULT_NOTIFICATIONS_PRUNING.keepReadMs)}
+  # …and each user keeps only this many of the newest read ones.
+  notifications_keep_read_per_user: ${scalar(DEFAULT_NOTIFICATIONS_PRUNING.keepReadPerUser)}
+  # How often read notifications are pruned, in milliseconds (${DEFAULT_NOTIFICATIONS_PRUNING.pruneIntervalMs / 3_600_000} hour).
+  notifications_prune_interval_ms: ${scalar(DEFAULT_NOTIFICATIONS_PRUNING.pruneIntervalMs)}
 
 # Application services (bridges, bots).
 appservice:

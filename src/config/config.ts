@@ -83,6 +83,15 @@ export interface Config {
     login: RateLimitSetting;
     registration: RateLimitSetting;
   };
+  /** Push notifications: how long GET /notifications keeps listing read ones. */
+  push: {
+    /** Read notifications are deleted this long after they were read, in milliseconds. */
+    notifications_keep_read_ms: number;
+    /** Read notifications kept per user (the newest). */
+    notifications_keep_read_per_user: number;
+    /** Time between prunings of read notifications, in milliseconds. */
+    notifications_prune_interval_ms: number;
+  };
   appservice: {
     config_files: string[];
     /** How long each application service has to answer a third-party lookup, in milliseconds. */

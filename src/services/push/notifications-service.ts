@@ -12,7 +12,8 @@
  *
  * read_notifications is bounded: every `pruneIntervalMs` the rows read more than `keepReadMs`
  * ago are deleted, and each user who read since the last pruning keeps only their newest
- * `keepReadPerUser` (the worker's batches tell who read: noteBatch).
+ * `keepReadPerUser` (the worker's batches tell who read: noteBatch). config.yaml sets the three
+ * under `push` (`notifications_keep_read_ms`, `…_keep_read_per_user`, `…_prune_interval_ms`).
  */
 import type { DataSource } from "typeorm";
 import type { NotificationJson, NotificationsResponseJson } from "../../matrix/endpoints/client/pushers.js";
@@ -38,6 +39,12 @@ export interface NotificationsPruning {
   /** Time between prunings; default 1 hour. */
   pruneIntervalMs?: number;
 }
+
+export const DEFAULT_NOTIFICATIONS_PRUNING: Readonly<Required<NotificationsPruning>> = {
+  keepReadMs: 30 * 24 * 3_600_000,
+  keepReadPerUser: 500,
+  pruneIntervalMs: 3_600_000,
+};
 
 export interface NotificationsServiceDeps {
   db: DataSource;
@@ -108,7 +115,7 @@ export class NotificationsService {
         .finally(() => {
           this.pruning = null;
         });
-    }, this.deps.pruning?.pruneIntervalMs ?? 3_600_000);
+    }, this.deps.pruning?.pruneIntervalMs ?? DEFAULT_NOTIFICATIONS_PRUNING.pruneIntervalMs);
     this.timer.unref();
   }
 
@@ -122,8 +129,8 @@ export class NotificationsService {
   /** Deletes the read notifications read too long ago, and those beyond the cap of each user who read since the last time. */
   async prune(): Promise<void> {
     const { db, store } = this.deps;
-    const keepMs = this.deps.pruning?.keepReadMs ?? 30 * 24 * 3_600_000;
-    const keep = this.deps.pruning?.keepReadPerUser ?? 500;
+    const keepMs = this.deps.pruning?.keepReadMs ?? DEFAULT_NOTIFICATIONS_PRUNING.keepReadMs;
+    const keep = this.deps.pruning?.keepReadPerUser ?? DEFAULT_NOTIFICATIONS_PRUNING.keepReadPerUser;
     const users = [...this.readers];
     this.readers = new Set();
     await runInTransaction(db, (tx) => store.deleteReadNotificationsBefore(tx, (this.deps.now ?? Date.now)() - keepMs));
