@@ -41,7 +41,7 @@ describe("SqliteCheckpointer [sqlite]", () => {
 
   it("copies committed pages into the database file from its own thread, started by the first write", async () => {
     const results: CheckpointResult[] = [];
-    const checkpointer = new SqliteCheckpointer(path, { intervalMs: 10, idleStopMs: 60_000, onCheckpoint: (r) => results.push(r) });
+    const checkpointer = new SqliteCheckpointer(path, { intervalMs: 10, idleStopMs: 60_000, minWalFrames: 0, onCheckpoint: (r) => results.push(r) });
     try {
       expect(checkpointer.running).to.equal(false);
       const sizeBefore = statSync(path).size;
@@ -67,7 +67,7 @@ describe("SqliteCheckpointer [sqlite]", () => {
 
   it("lets the WAL start again from its beginning once it has caught up, so the file stays small", async () => {
     const results: CheckpointResult[] = [];
-    const checkpointer = new SqliteCheckpointer(path, { intervalMs: 5, idleStopMs: 60_000, onCheckpoint: (r) => results.push(r) });
+    const checkpointer = new SqliteCheckpointer(path, { intervalMs: 5, idleStopMs: 60_000, minWalFrames: 0, onCheckpoint: (r) => results.push(r) });
     try {
       for (let round = 0; round < 5; round++) {
         await writeRows(db, round * 100, 100);
@@ -90,7 +90,7 @@ describe("SqliteCheckpointer [sqlite]", () => {
 
   it("ends its thread after idleStopMs without writes, and starts another at the next write", async () => {
     const results: CheckpointResult[] = [];
-    const checkpointer = new SqliteCheckpointer(path, { intervalMs: 5, idleStopMs: 20, onCheckpoint: (r) => results.push(r) });
+    const checkpointer = new SqliteCheckpointer(path, { intervalMs: 5, idleStopMs: 20, minWalFrames: 0, onCheckpoint: (r) => results.push(r) });
     try {
       await writeRows(db, 0, 10);
       let checkpointed = nextCheckpoint(results);
@@ -110,7 +110,7 @@ describe("SqliteCheckpointer [sqlite]", () => {
 
   it("reports a thread that cannot open the database, and keeps no thread after close", async () => {
     const errors: Error[] = [];
-    const checkpointer = new SqliteCheckpointer(`${path}.missing`, { intervalMs: 5, idleStopMs: 60_000, onError: (err) => errors.push(err) });
+    const checkpointer = new SqliteCheckpointer(`${path}.missing`, { intervalMs: 5, idleStopMs: 60_000, minWalFrames: 0, onError: (err) => errors.push(err) });
     checkpointer.noteWrite();
     while (errors.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     // The thread could not open the file: it died, and no checkpoint was counted.
@@ -122,6 +122,36 @@ describe("SqliteCheckpointer [sqlite]", () => {
 
 });
 
+describe("SqliteCheckpointer waiting for a WAL worth it [sqlite]", () => {
+  it("starts no thread while the WAL holds less than minWalBytes, and checkpoints once it holds more", async () => {
+    const path = tempDatabasePath();
+    const db = await openDatabase({ engine: "sqlite", path });
+    await db.checkpointer!.close();
+    const results: CheckpointResult[] = [];
+    const checkpointer = new SqliteCheckpointer(path, { intervalMs: 5, idleStopMs: 60_000, minWalFrames: 350, onCheckpoint: (r) => results.push(r) });
+    try {
+      await runInTransaction(db, (tx) => tx.query("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"));
+      await writeRows(db, 0, 20);
+      checkpointer.noteWrite();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(checkpointer.threadsStarted).to.equal(0);
+      // The migrations and these rows: ~130 frames.
+      expect(checkpointer.walFrames()).to.be.within(20, 349);
+      await writeRows(db, 20, 700);
+      const checkpointed = nextCheckpoint(results);
+      checkpointer.noteWrite();
+      expect((await checkpointed).checkpointed).to.be.greaterThan(350);
+      expect(checkpointer.threadsStarted).to.equal(1);
+      // Started again from its beginning at the next write, the WAL holds that write alone.
+      await writeRows(db, 720, 1);
+      expect(checkpointer.walFrames()).to.be.within(1, 10);
+    } finally {
+      await checkpointer.close();
+      await closeTestDatabase(db);
+    }
+  });
+});
+
 describe("SqliteCheckpointer of a file database [sqlite]", () => {
   it("is driven by the database's write transactions, and ends with the database", async () => {
     const db = await openDatabase({ engine: "sqlite", path: tempDatabasePath() });
@@ -129,7 +159,7 @@ describe("SqliteCheckpointer of a file database [sqlite]", () => {
       expect(db.checkpointer).to.be.instanceOf(SqliteCheckpointer);
       const checkpointer = db.checkpointer!;
       await runInTransaction(db, (tx) => tx.query("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"));
-      await writeRows(db, 0, 50);
+      await writeRows(db, 0, 2_500); // past the default 1,000 frames
       while (checkpointer.checkpoints === 0) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(checkpointer.running).to.equal(true);
       await db.destroy();

@@ -17,10 +17,17 @@
  * SQLite starts the WAL again from its beginning at the next write, so the file stays small; if
  * the worker fell behind (or died), the writer's own checkpoint at the cap still bounds it.
  *
- * The thread costs about 10 MiB of memory, so it exists only while the database is written: it
- * is started at the first write and ended, after a last checkpoint, once `idleStopMs` have passed
- * without one. An idle server has none.
+ * The thread costs about 10 MiB of memory while it runs, and about 4 MiB stay with the process
+ * once it has run (malloc keeps what it freed), so it runs only when there is work for it: a
+ * checkpoint is due once the WAL holds `minWalFrames` frames, read from the wal-index header in
+ * the `-shm` file (https://www.sqlite.org/walformat.html: `mxFrame`, native byte order, at byte
+ * 16), and the thread ends once `idleStopMs` have passed without one. A server that writes little
+ * (start-up, an idle server's presence updates) never starts it. (The WAL file's size would not
+ * do: SQLite reuses the file from its beginning, and having it cut back when the WAL starts again
+ * costs the writer a truncation of up to hundreds of megabytes, 130 ms seen.)
  */
+import { closeSync, openSync, readSync } from "node:fs";
+import { endianness } from "node:os";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 
@@ -41,6 +48,8 @@ export interface SqliteCheckpointerOptions {
   readonly intervalMs?: number;
   /** The thread ends after this long without writes, ms; default 10,000. */
   readonly idleStopMs?: number;
+  /** WAL frames (pages) below which no checkpoint is worth it; default 1,000 (~4 MiB). */
+  readonly minWalFrames?: number;
   /** Told of each checkpoint's outcome (tests, metrics). */
   readonly onCheckpoint?: (result: CheckpointResult) => void;
   /** Told of a failed checkpoint or a thread that died; the next write starts a new thread. */
@@ -70,6 +79,10 @@ type WorkerReply = { ok: true; busy: boolean; log: number; checkpointed: number 
 export class SqliteCheckpointer {
   private readonly intervalMs: number;
   private readonly idleStopMs: number;
+  private readonly minWalFrames: number;
+  /** The `-shm` file, opened at the first look. */
+  private shm: number | null = null;
+  private readonly header = Buffer.alloc(4);
   private worker: Worker | null = null;
   /** A write happened since the last checkpoint started. */
   private dirty = false;
@@ -93,6 +106,7 @@ export class SqliteCheckpointer {
   ) {
     this.intervalMs = options.intervalMs ?? 200;
     this.idleStopMs = options.idleStopMs ?? 10_000;
+    this.minWalFrames = options.minWalFrames ?? 1_000;
   }
 
   /** Whether the thread is running now. */
@@ -119,6 +133,8 @@ export class SqliteCheckpointer {
     this.timer = this.idleTimer = null;
     await this.settled;
     await this.stopThread();
+    if (this.shm !== null) closeSync(this.shm);
+    this.shm = null;
   }
 
   private schedule(delayMs: number): void {
@@ -133,6 +149,10 @@ export class SqliteCheckpointer {
     if (this.closed || this.inFlight) return;
     const wasDirty = this.dirty;
     this.dirty = false;
+    if (this.walFrames() < this.minWalFrames) {
+      this.idle();
+      return;
+    }
     const worker = this.thread();
     this.inFlight = true;
     this.settled = new Promise<void>((resolve) => (this.settle = resolve));
@@ -156,7 +176,24 @@ export class SqliteCheckpointer {
     if (this.dirty) this.schedule(this.intervalMs * 2 ** Math.min(this.failures, 8));
     // Frames left behind (a reader needed them): try again while the writes go on or not.
     else if (reply.ok && wasDirty && reply.checkpointed < reply.log) this.schedule(this.intervalMs);
-    else this.idleTimer = setTimeout(() => void this.stopIfIdle(), this.idleStopMs).unref();
+    else this.idle();
+  }
+
+  /** Nothing to do for now: the thread, if any, ends after idleStopMs unless a write comes. */
+  private idle(): void {
+    if (this.worker === null || this.idleTimer !== null) return;
+    this.idleTimer = setTimeout(() => void this.stopIfIdle(), this.idleStopMs).unref();
+  }
+
+  /** Frames in the WAL now, as the wal-index header says (0 when there is none). */
+  walFrames(): number {
+    try {
+      this.shm ??= openSync(`${this.path}-shm`, "r");
+      if (readSync(this.shm, this.header, 0, 4, 16) < 4) return 0;
+      return endianness() === "LE" ? this.header.readUInt32LE(0) : this.header.readUInt32BE(0);
+    } catch {
+      return 0;
+    }
   }
 
   private async stopIfIdle(): Promise<void> {
