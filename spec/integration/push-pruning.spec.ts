@@ -4,11 +4,11 @@
  * say to drop, by count per user on one homeserver and by age on another.
  */
 import { expect } from "chai";
-import type { Config } from "../src/config/config.js";
-import { accountsConfig, registerUser } from "./helpers/accounts.js";
-import { startTestHomeserver, type TestHomeserver } from "./helpers/test-homeserver.js";
-import { testEngines } from "./helpers/with-all-databases.js";
-import { roomClient, SERVER, type RoomClient } from "./api/client/rooms-fixture.js";
+import type { Config } from "../../src/config/config.js";
+import { accountsConfig, registerUser } from "../helpers/accounts.js";
+import { startTestHomeserver, type TestHomeserver } from "../helpers/test-homeserver.js";
+import { testEngines } from "../helpers/with-all-databases.js";
+import { roomClient, SERVER, type RoomClient } from "../api/client/rooms-fixture.js";
 
 for (const engine of testEngines()) {
   describe(`push: pruning read notifications as config.yaml says [${engine}]`, function () {
