@@ -14,8 +14,17 @@ const pusherOf = (userId: string): StoredPusherRow => ({
   userId, appId: "app", pushkey: `key-${userId}`, deviceId: "D", kind: "http", appDisplayName: "a", deviceDisplayName: "d", profileTag: null, lang: "en",
   data: { url: "http://127.0.0.1:1/_matrix/push/v1/notify" }, pushkeyTs: 0, lastStreamOrdering: 0,
 });
+/** Transactions of the stub DataSource: each call's own `tx` object. */
+const transactions: object[] = [];
 /** A DataSource whose transactions run their callback (positions are recorded by the stub store). */
-const stubDb = { options: { type: "postgres" }, transaction: async (fn: (tx: unknown) => Promise<unknown>) => fn({}) } as unknown as DataSource;
+const stubDb = {
+  options: { type: "postgres" },
+  transaction: async (fn: (tx: unknown) => Promise<unknown>) => {
+    const tx = {};
+    transactions.push(tx);
+    return fn(tx);
+  },
+} as unknown as DataSource;
 
 async function setUp(users: string[], concurrency: number, owner = true) {
   const sent: Array<{ userId: string; eventId: string; prio: string; tweaks: unknown }> = [];
@@ -32,12 +41,16 @@ async function setUp(users: string[], concurrency: number, owner = true) {
     return new Response(JSON.stringify({ rejected: [] }), { status: 200 });
   }) as unknown as typeof fetch;
   const positions = new Map<string, number>();
+  const positionWrites: object[] = [];
   const delivery = new PusherDelivery({
     db: stubDb,
     pushers: {
       selectPushersOfUsers: async (ids) => users.filter((u) => ids.includes(u)).map((u) => ({ ...pusherOf(u), lastStreamOrdering: positions.get(u) ?? 0 })),
       deletePusher: async () => false,
-      advancePusherPosition: async (_tx, userId, _appId, _pushkey, position) => void positions.set(userId, Math.max(positions.get(userId) ?? 0, position)),
+      advancePusherPosition: async (tx, userId, _appId, _pushkey, position) => {
+        positionWrites.push(tx);
+        positions.set(userId, Math.max(positions.get(userId) ?? 0, position));
+      },
     },
     store: {
       selectEventIdsAt: async (orderings) => new Map(orderings.map((o) => [o, `$e${o}`])),
@@ -62,7 +75,7 @@ async function setUp(users: string[], concurrency: number, owner = true) {
       await settle();
     }
   };
-  return { delivery, sent, row, settle, releaseAll, positions, maxInFlight: () => maxInFlight };
+  return { delivery, sent, row, settle, releaseAll, positions, positionWrites, maxInFlight: () => maxInFlight };
 }
 
 describe("services/push/pusher-delivery", () => {
@@ -92,6 +105,21 @@ describe("services/push/pusher-delivery", () => {
     expect(t.sent).to.have.length(6);
     expect(t.maxInFlight()).to.equal(2);
     for (const user of users) expect(t.sent.filter((s) => s.userId === user).map((s) => s.eventId)).to.deep.equal(["$e1", "$e2"]);
+    await t.delivery.close();
+  });
+
+  it("stores the positions of the pushers answered in one turn in one transaction", async () => {
+    const users = ["@a:x", "@b:x", "@c:x", "@d:x"];
+    const t = await setUp(users, 4);
+    t.delivery.onBatch({ actions: users.map((u) => t.row(u, 7)) });
+    await t.settle();
+    expect(t.sent).to.have.length(4);
+    const before = transactions.length;
+    await t.releaseAll();
+    for (const user of users) expect(t.positions.get(user)).to.equal(7);
+    expect(t.positionWrites).to.have.length(4);
+    expect(new Set(t.positionWrites).size).to.equal(1);
+    expect(transactions.length - before).to.equal(1);
     await t.delivery.close();
   });
 

@@ -132,6 +132,10 @@ export class PusherDelivery {
   private readonly caughtUp = new Set<string>();
   /** The sends in progress, with the position update after them. */
   private readonly sending = new Set<Promise<void>>();
+  /** Positions to store in the next flush, by pusher key (the highest of each). */
+  private readonly advances = new Map<string, { queue: PusherQueue; position: number }>();
+  /** The next flush of `advances`, once this turn's sends have added theirs. */
+  private advancing: Promise<void> | null = null;
 
   constructor(private readonly deps: PusherDeliveryDeps) {
     const o = deps.options ?? {};
@@ -328,12 +332,30 @@ export class PusherDelivery {
     this.sending.add(sending);
   }
 
-  /** Stores that the pusher is done with the notifications up to `position`. Never throws. */
-  private async advance(queue: PusherQueue, position: number): Promise<void> {
+  /**
+   * Stores that the pusher is done with the notifications up to `position`. Never throws. The
+   * positions of one turn's sends go together in one transaction: a message to a room of many
+   * users with pushers costs one write, not one per pusher (on SQLite, each a commit in the
+   * persister's single-writer queue).
+   */
+  private advance(queue: PusherQueue, position: number): Promise<void> {
+    const pending = this.advances.get(queue.key);
+    if (pending === undefined || pending.position < position) this.advances.set(queue.key, { queue, position });
+    this.advancing ??= new Promise((resolve) => setImmediate(resolve)).then(() => this.storeAdvances());
+    return this.advancing;
+  }
+
+  private async storeAdvances(): Promise<void> {
+    const advances = [...this.advances.values()];
+    this.advances.clear();
+    // Positions added from now on go in the next flush.
+    this.advancing = null;
     try {
-      await runInTransaction(this.deps.db, (tx) => this.deps.pushers.advancePusherPosition(tx, queue.userId, queue.appId, queue.pushkey, position));
+      await runInTransaction(this.deps.db, async (tx) => {
+        for (const { queue, position } of advances) await this.deps.pushers.advancePusherPosition(tx, queue.userId, queue.appId, queue.pushkey, position);
+      });
     } catch (err) {
-      this.deps.logger?.warn({ err, userId: queue.userId, appId: queue.appId }, "pushers: storing a pusher's position failed");
+      this.deps.logger?.warn({ err, pushers: advances.length }, "pushers: storing the pushers' positions failed");
     }
   }
 
